@@ -1,0 +1,254 @@
+/**
+ * The asynchronous twins: submit answers at once with a task; `status()` and `result()` follow it by id
+ * or by the absolute URLs the gateway returned. Those URLs only receive the shop's credentials when they
+ * point at the configured gateway origin (or one the caller trusts explicitly).
+ */
+import { type PayCrossError, PayCrossInvalidResponseError, PayCrossUntrustedUrlError } from "./errors.js";
+import type { HttpCore, RawResponse } from "./http.js";
+import { TRANSACTION_OPERATIONS, type TransactionOperationName } from "./operations.js";
+import type { AsyncResultBody, AsyncTaskAccepted, BalanceRequest, RequestOf } from "./types.js";
+
+export interface AsyncCallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** The idempotency key (`RequestID`) of the submit; a UUID is generated when absent. */
+  idempotencyKey?: string;
+  headers?: Record<string, string>;
+}
+
+/** An accepted asynchronous request. Keep `request_id` (or the whole object) to resume after a crash. */
+export interface AsyncTask extends AsyncTaskAccepted {
+  /** The idempotency key the submit was sent with: resubmitting with it cannot create a second task. */
+  idempotencyKey: string | undefined;
+}
+
+export type AsyncStatus =
+  | { state: "processing"; request_id: string }
+  | { state: "completed"; request_id: string; response_url: string }
+  /** Never issued, older than 24 hours, or its error result was already read once. */
+  | { state: "unknown"; request_id: string };
+
+export type AsyncResult =
+  /** Not ready yet (HTTP 425, or a `processing` body). */
+  | { state: "processing"; status: number; request_id: string }
+  /** The operation's standard answer (HTTP 200), kept by the gateway for 24 hours. */
+  | { state: "completed"; status: 200; data: AsyncResultBody }
+  /**
+   * The operation's error answer. The gateway returns it ONCE: persist it before acting on it. A 502/504
+   * may come from a proxy in front of the gateway rather than from the task.
+   */
+  | { state: "failed"; status: number; error: PayCrossError; body: unknown }
+  /** HTTP 404 `unknown`: never issued, expired after 24 hours, or an error result already read once. */
+  | { state: "unknown"; status: 404; request_id: string };
+
+type AsyncTransactionMethods = {
+  [K in TransactionOperationName]: {
+    create(
+      request: RequestOf<(typeof TRANSACTION_OPERATIONS)[K]["operationId"]>,
+      options?: AsyncCallOptions,
+    ): Promise<AsyncTask>;
+  };
+};
+
+export interface AsyncApi extends AsyncTransactionMethods {
+  transactions: {
+    get(uid: string, options?: AsyncCallOptions): Promise<AsyncTask>;
+    byTrackingId(trackingId: string, options?: AsyncCallOptions): Promise<AsyncTask>;
+  };
+  balance: { get(request?: BalanceRequest, options?: AsyncCallOptions): Promise<AsyncTask> };
+  /** The task's status, by `request_id` or by its `status_url`. */
+  status(ref: string, options?: AsyncCallOptions): Promise<AsyncStatus>;
+  /** The task's result, by `request_id` or by its `response_url`. */
+  result(ref: string, options?: AsyncCallOptions): Promise<AsyncResult>;
+  /** The URL `status()` would call, after the origin check. */
+  statusUrl(ref: string): string;
+  /** The URL `result()` would call, after the origin check. */
+  resultUrl(ref: string): string;
+}
+
+interface AsyncDeps {
+  core: HttpCore;
+  baseUrl: string;
+  trustedOrigins: string[];
+  newIdempotencyKey: () => string;
+  ensureOk: (res: RawResponse, method: string, url: string) => RawResponse;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+export function createAsyncApi(deps: AsyncDeps): AsyncApi {
+  const { core, baseUrl } = deps;
+  const gatewayOrigin = new URL(baseUrl).origin;
+  const trusted = new Set([gatewayOrigin, ...deps.trustedOrigins.map((o) => new URL(o).origin)]);
+
+  const resolve = (ref: string, kind: "status" | "result"): string => {
+    if (typeof ref !== "string" || ref.trim() === "") {
+      throw new PayCrossUntrustedUrlError({
+        message: `async ${kind}: expected a request_id or a URL, got ${JSON.stringify(ref)}`,
+      });
+    }
+    if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) {
+      let url: URL;
+      try {
+        url = new URL(ref);
+      } catch {
+        throw new PayCrossUntrustedUrlError({
+          message: `async ${kind}: not a valid URL: ${core.options.redact(ref)}`,
+        });
+      }
+      if (!trusted.has(url.origin) || url.username || url.password) {
+        throw new PayCrossUntrustedUrlError({
+          message: `async ${kind}: ${url.origin} is not the gateway origin ${gatewayOrigin}; refusing to send credentials there (add it to trustedOrigins if it is yours)`,
+          url: `${url.origin}${url.pathname}`,
+        });
+      }
+      return url.href;
+    }
+    if (/[\s/?#]/.test(ref)) {
+      throw new PayCrossUntrustedUrlError({
+        message: `async ${kind}: ${JSON.stringify(ref)} is neither a request_id nor a URL`,
+      });
+    }
+    return `${baseUrl}/async/${kind}/${encodeURIComponent(ref)}`;
+  };
+
+  const submit = async (
+    method: "GET" | "POST",
+    path: string,
+    request: unknown,
+    opts: AsyncCallOptions = {},
+    extraHeaders?: Record<string, string>,
+  ): Promise<AsyncTask> => {
+    const url = baseUrl + path;
+    const idempotencyKey = method === "POST" ? (opts.idempotencyKey ?? deps.newIdempotencyKey()) : undefined;
+    const res = deps.ensureOk(
+      await core.send({
+        method,
+        url,
+        body: method === "POST" ? { request } : undefined,
+        headers: { ...extraHeaders, ...opts.headers },
+        idempotencyKey,
+        signal: opts.signal,
+        timeoutMs: opts.timeoutMs,
+        retry: "idempotent",
+      }),
+      method,
+      url,
+    );
+    const body = res.body;
+    if (
+      !isObject(body) ||
+      typeof body.request_id !== "string" ||
+      typeof body.status_url !== "string" ||
+      typeof body.response_url !== "string"
+    ) {
+      throw new PayCrossInvalidResponseError({
+        message: `${method} ${url} answered ${res.status} without request_id, status_url and response_url`,
+        status: res.status,
+        method,
+        url,
+        body: core.options.redact.value(body),
+        idempotencyKey,
+      });
+    }
+    return { ...(body as unknown as AsyncTaskAccepted), idempotencyKey };
+  };
+
+  const read = (url: string, opts: AsyncCallOptions, retry: "idempotent" | "read-once") =>
+    core.send({
+      method: "GET",
+      url,
+      headers: opts.headers,
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      retry,
+    });
+
+  const idFromUrl = (url: string) => decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+
+  const transactionMethods = Object.fromEntries(
+    Object.entries(TRANSACTION_OPERATIONS).map(([name, op]) => [
+      name,
+      {
+        create: (request: unknown, opts?: AsyncCallOptions) =>
+          submit("POST", `/async${op.path}`, request, opts),
+      },
+    ]),
+  ) as AsyncTransactionMethods;
+
+  return {
+    ...transactionMethods,
+    transactions: {
+      get: (uid, opts) => submit("GET", `/async/transactions/${encodeURIComponent(uid)}`, undefined, opts),
+      byTrackingId: (id, opts) =>
+        submit("GET", `/async/v2/transactions/tracking_id/${encodeURIComponent(id)}`, undefined, opts),
+    },
+    balance: {
+      get: (request = {}, opts) => submit("POST", "/async/balance", request, opts, { "X-API-Version": "2" }),
+    },
+    statusUrl: (ref) => resolve(ref, "status"),
+    resultUrl: (ref) => resolve(ref, "result"),
+
+    async status(ref, opts = {}) {
+      const url = resolve(ref, "status");
+      const res = await read(url, opts, "idempotent");
+      const body = res.body;
+      const requestId =
+        isObject(body) && typeof body.request_id === "string" ? body.request_id : idFromUrl(url);
+      if (res.status === 404) return { state: "unknown", request_id: requestId };
+      deps.ensureOk(res, "GET", url);
+      if (isObject(body) && body.status === "processing")
+        return { state: "processing", request_id: requestId };
+      if (isObject(body) && body.status === "completed") {
+        const responseUrl =
+          typeof body.response_url === "string" ? body.response_url : resolve(requestId, "result");
+        return { state: "completed", request_id: requestId, response_url: responseUrl };
+      }
+      if (isObject(body) && body.status === "unknown") return { state: "unknown", request_id: requestId };
+      throw new PayCrossInvalidResponseError({
+        message: `GET ${url} answered ${res.status} with an unknown task status`,
+        status: res.status,
+        method: "GET",
+        url,
+        body: core.options.redact.value(body),
+      });
+    },
+
+    async result(ref, opts = {}) {
+      const url = resolve(ref, "result");
+      const res = await read(url, opts, "read-once");
+      const body = res.body;
+      const requestId =
+        isObject(body) && typeof body.request_id === "string" ? body.request_id : idFromUrl(url);
+      const taskOnly =
+        isObject(body) && !("transaction" in body) && !("transactions" in body) && !("result" in body);
+      if (res.status === 425 || (res.status === 200 && taskOnly && body.status === "processing")) {
+        return { state: "processing", status: res.status, request_id: requestId };
+      }
+      if (res.status === 404 && taskOnly && body.status === "unknown") {
+        return { state: "unknown", status: 404, request_id: requestId };
+      }
+      if (res.status === 200) {
+        if (!isObject(body)) {
+          throw new PayCrossInvalidResponseError({
+            message: `GET ${url} answered 200 without a JSON object`,
+            status: 200,
+            method: "GET",
+            url,
+          });
+        }
+        return { state: "completed", status: 200, data: body as AsyncResultBody };
+      }
+      // 401 is about this read's credentials, not the task: the task was authenticated at submit.
+      if (res.status === 401 || res.status === 429 || res.status === 503)
+        throw core.errorFor(res, "GET", url);
+      return {
+        state: "failed",
+        status: res.status,
+        error: core.errorFor(res, "GET", url),
+        body: core.options.redact.value(body),
+      };
+    },
+  };
+}

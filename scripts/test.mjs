@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// The one test command: regenerate and fail on stale generated code, then lint, typecheck and test every
+// package through turbo, then print the totals of every package's vitest JSON report as
+// `N passed, N failed` so that a run which executed no test is visible.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const turbo = join(root, "node_modules", ".bin", "turbo");
+const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: "inherit" }).status ?? 1;
+
+let failedSteps = 0;
+if (run(turbo, ["run", "generate", "--output-logs=errors-only"]) !== 0) failedSteps++;
+const stale = spawnSync(
+  "git",
+  ["status", "--porcelain", "--", "packages/*/src/generated", "apps/*/src/generated"],
+  {
+    cwd: root,
+    encoding: "utf8",
+  },
+);
+if (stale.status === 0 && stale.stdout.trim()) {
+  console.error(
+    `Generated code is stale against spec/ (run \`pnpm turbo run generate\` and commit):\n${stale.stdout}`,
+  );
+  failedSteps++;
+}
+if (run(turbo, ["run", "lint", "typecheck", "test", "--continue", ...process.argv.slice(2)]) !== 0)
+  failedSteps++;
+
+let passed = 0;
+let failed = 0;
+for (const group of ["spec", "packages", "apps"]) {
+  const dirs =
+    group === "spec" ? [join(root, "spec")] : readdirSync(join(root, group)).map((d) => join(root, group, d));
+  for (const dir of dirs) {
+    const report = join(dir, "test-results", "vitest.json");
+    if (!existsSync(report)) continue;
+    const json = JSON.parse(readFileSync(report, "utf8"));
+    passed += json.numPassedTests ?? 0;
+    failed += (json.numFailedTests ?? 0) + (json.success === false && !json.numFailedTests ? 1 : 0);
+  }
+}
+if (failedSteps > 0) console.error(`${failedSteps} step(s) failed: see the output above.`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failedSteps > 0 || failed > 0 || passed === 0 ? 1 : 0);

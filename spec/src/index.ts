@@ -1,0 +1,320 @@
+/**
+ * The PayCross contract at run time: the bundled OpenAPI document, the catalogue of operations, and
+ * JSON Schema 2020-12 validators compiled from it once per process. The mock gateway validates requests
+ * with it, the conformance app validates answers with it, and the tests of every package use it.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import type { FormatsPlugin } from "ajv-formats";
+
+// ajv-formats is CommonJS whose default export does not survive NodeNext's ESM interop typing.
+const addFormats = createRequire(import.meta.url)("ajv-formats") as FormatsPlugin;
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string };
+  paths: Record<string, Record<string, OperationObject>>;
+  webhooks: Record<string, Record<string, OperationObject>>;
+  components: {
+    schemas: Record<string, JsonSchema>;
+    responses: Record<string, ResponseObject>;
+    parameters: Record<string, ParameterObject>;
+  };
+}
+export interface OperationObject {
+  operationId: string;
+  tags?: string[];
+  summary?: string;
+  parameters?: Array<ParameterObject | { $ref: string }>;
+  requestBody?: { required?: boolean; content: Record<string, MediaTypeObject> };
+  responses: Record<string, ResponseObject | { $ref: string }>;
+}
+export interface ParameterObject {
+  name: string;
+  in: "path" | "query" | "header" | "cookie";
+  required?: boolean;
+  schema: JsonSchema;
+}
+export interface MediaTypeObject {
+  schema?: JsonSchema;
+  example?: unknown;
+  examples?: Record<string, { value: unknown }>;
+}
+export interface ResponseObject {
+  description: string;
+  headers?: Record<string, { schema: JsonSchema; required?: boolean }>;
+  content?: Record<string, MediaTypeObject>;
+}
+
+/** One operation of the contract, resolved. */
+export interface Operation {
+  operationId: string;
+  method: "get" | "post";
+  path: string;
+  /** `async` for the twins under `/async` and for the async task endpoints. */
+  mode: "sync" | "async";
+  tags: string[];
+  object: OperationObject;
+}
+
+/** A schema violation: where in the value, what rule, and where in the schema. */
+export interface SchemaIssue {
+  /** JSON pointer into the validated value, `""` for the root. */
+  instancePath: string;
+  /** JSON pointer into the schema that failed. */
+  schemaPath: string;
+  message: string;
+}
+
+// Resolves from both src/ (tests) and dist/ (the published build).
+const documentUrl = new URL("../dist/openapi.json", import.meta.url);
+
+let cachedDocument: OpenApiDocument | undefined;
+/** The bundled OpenAPI 3.1 document (parsed once). */
+export function loadDocument(): OpenApiDocument {
+  cachedDocument ??= JSON.parse(readFileSync(documentUrl, "utf8")) as OpenApiDocument;
+  return cachedDocument;
+}
+
+const SCHEMAS_ID = "https://contract.paycross.invalid/schemas.json";
+const METHODS = ["get", "post"] as const;
+
+function rewriteRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(rewriteRefs);
+  if (node && typeof node === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      out[key] =
+        key === "$ref" && typeof value === "string" && value.startsWith("#/components/schemas/")
+          ? `${SCHEMAS_ID}#/$defs/${value.slice("#/components/schemas/".length)}`
+          : rewriteRefs(value);
+    }
+    return out;
+  }
+  return node;
+}
+
+function resolveRef<T>(doc: OpenApiDocument, node: T | { $ref: string }): T {
+  if (node && typeof node === "object" && "$ref" in node) {
+    const parts = node.$ref.replace(/^#\//, "").split("/");
+    let cur: unknown = doc;
+    for (const part of parts) cur = (cur as Record<string, unknown>)[part];
+    if (cur === undefined) throw new Error(`unresolvable $ref ${node.$ref}`);
+    return cur as T;
+  }
+  return node as T;
+}
+
+function toIssues(errors: ErrorObject[] | null | undefined): SchemaIssue[] {
+  return (errors ?? []).map((e) => ({
+    instancePath: e.instancePath,
+    schemaPath: e.schemaPath,
+    message: e.message ?? "is invalid",
+  }));
+}
+
+interface CompiledPath {
+  template: string;
+  regex: RegExp;
+  names: string[];
+  literalSegments: number;
+}
+
+/**
+ * The contract with its validators. Every schema is compiled on first use and kept, so a server or a
+ * conformance run pays for compilation once; `precompile()` pays it all up front.
+ */
+export class Contract {
+  readonly document: OpenApiDocument;
+  readonly operations: readonly Operation[];
+  private readonly ajv: Ajv2020;
+  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly byId = new Map<string, Operation>();
+  private readonly compiledPaths: CompiledPath[];
+
+  constructor(document: OpenApiDocument = loadDocument()) {
+    this.document = document;
+    this.ajv = new Ajv2020({
+      allErrors: true,
+      strict: true,
+      strictRequired: false,
+      allowUnionTypes: true,
+      strictTuples: false,
+    });
+    addFormats(this.ajv);
+    this.ajv.addSchema({ $id: SCHEMAS_ID, $defs: rewriteRefs(document.components.schemas) as object });
+    const ops: Operation[] = [];
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const method of METHODS) {
+        const object = item[method];
+        if (!object) continue;
+        const op: Operation = {
+          operationId: object.operationId,
+          method,
+          path,
+          mode: path.startsWith("/async/") ? "async" : "sync",
+          tags: object.tags ?? [],
+          object,
+        };
+        ops.push(op);
+        this.byId.set(op.operationId, op);
+      }
+    }
+    this.operations = ops;
+    this.compiledPaths = Object.keys(document.paths)
+      .map((template) => {
+        const names: string[] = [];
+        const pattern = template
+          .split("/")
+          .map((seg) => {
+            const m = /^\{(.+)\}$/.exec(seg);
+            if (!m) return seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+            names.push(m[1]!);
+            return "([^/]+)";
+          })
+          .join("/");
+        return {
+          template,
+          regex: new RegExp(`^${pattern}$`),
+          names,
+          literalSegments: template.split("/").filter((s) => s && !s.startsWith("{")).length,
+        };
+      })
+      // A literal path (`/transactions/payments`) wins over a templated one (`/transactions/{uid}`).
+      .sort((a, b) => b.literalSegments - a.literalSegments);
+  }
+
+  operation(operationId: string): Operation {
+    const op = this.byId.get(operationId);
+    if (!op) throw new Error(`no operation ${operationId} in the contract`);
+    return op;
+  }
+
+  /** Which operation serves `method pathname`, with its decoded path parameters. */
+  match(
+    method: string,
+    pathname: string,
+  ):
+    | { operation: Operation; params: Record<string, string> }
+    | { operation: undefined; pathExists: boolean } {
+    const lower = method.toLowerCase();
+    for (const p of this.compiledPaths) {
+      const m = p.regex.exec(pathname);
+      if (!m) continue;
+      const object = this.document.paths[p.template]?.[lower];
+      if (!object) return { operation: undefined, pathExists: true };
+      const params: Record<string, string> = {};
+      p.names.forEach((name, i) => {
+        params[name] = safeDecode(m[i + 1]!);
+      });
+      return { operation: this.operation(object.operationId), params };
+    }
+    return { operation: undefined, pathExists: false };
+  }
+
+  /** Validate a value against a named component schema (`Transaction`, `ErrorResponse` ...). */
+  validateSchema(name: string, value: unknown): SchemaIssue[] {
+    return this.run(`schema:${name}`, () => ({ $ref: `${SCHEMAS_ID}#/$defs/${name}` }), value);
+  }
+
+  /** Validate a request body against the operation's request schema. */
+  validateRequestBody(operationId: string, body: unknown): SchemaIssue[] {
+    const op = this.operation(operationId);
+    const schema = op.object.requestBody?.content["application/json"]?.schema;
+    if (!schema) return [];
+    return this.run(`request:${operationId}`, () => rewriteRefs(schema) as JsonSchema, body);
+  }
+
+  /** The response object the contract declares for a status, or undefined when the status is not allowed. */
+  response(operationId: string, status: number): ResponseObject | undefined {
+    const op = this.operation(operationId);
+    const raw = op.object.responses[String(status)] ?? op.object.responses[`${String(status)[0]}XX`];
+    return raw ? resolveRef<ResponseObject>(this.document, raw) : undefined;
+  }
+
+  /** The HTTP statuses the contract allows for an operation. */
+  statuses(operationId: string): number[] {
+    return Object.keys(this.operation(operationId).object.responses).map(Number);
+  }
+
+  /** Validate a response body against the schema declared for `status`; undefined when none is declared. */
+  validateResponseBody(operationId: string, status: number, body: unknown): SchemaIssue[] | undefined {
+    const schema = this.response(operationId, status)?.content?.["application/json"]?.schema;
+    if (!schema) return undefined;
+    return this.run(`response:${operationId}:${status}`, () => rewriteRefs(schema) as JsonSchema, body);
+  }
+
+  /** Validate a value against an inline schema of the document (refs into components resolve). */
+  validateResponseBodyAgainst(schema: JsonSchema, value: unknown): SchemaIssue[] {
+    return this.run(`inline:${JSON.stringify(schema)}`, () => rewriteRefs(schema) as JsonSchema, value);
+  }
+
+  /** The resolved parameters of an operation (path, header). */
+  parameters(operationId: string): ParameterObject[] {
+    return (this.operation(operationId).object.parameters ?? []).map((p) =>
+      resolveRef<ParameterObject>(this.document, p),
+    );
+  }
+
+  /** Compile every request and response validator now, so that no request pays for compilation. */
+  precompile(): this {
+    for (const op of this.operations) {
+      this.validateRequestBody(op.operationId, undefined);
+      for (const status of this.statuses(op.operationId))
+        this.validateResponseBody(op.operationId, status, undefined);
+    }
+    return this;
+  }
+
+  private run(key: string, schema: () => JsonSchema, value: unknown): SchemaIssue[] {
+    let validate = this.validators.get(key);
+    if (!validate) {
+      validate = this.ajv.compile(schema());
+      this.validators.set(key, validate);
+    }
+    return validate(value) ? [] : toIssues(validate.errors);
+  }
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+let shared: Contract | undefined;
+/** The process-wide contract, built on first use. */
+export function getContract(): Contract {
+  shared ??= new Contract();
+  return shared;
+}
+
+/**
+ * The gateway's operations, each with its synchronous operationId and its asynchronous twin. The
+ * client, the mock gateway and the conformance app are all checked against this list.
+ */
+export const OPERATION_CATALOG = [
+  { name: "payment", sync: "createPayment", async: "createPaymentAsync" },
+  { name: "authorization", sync: "createAuthorization", async: "createAuthorizationAsync" },
+  { name: "tokenization", sync: "createTokenization", async: "createTokenizationAsync" },
+  { name: "capture", sync: "createCapture", async: "createCaptureAsync" },
+  { name: "void", sync: "createVoid", async: "createVoidAsync" },
+  { name: "refund", sync: "createRefund", async: "createRefundAsync" },
+  { name: "payout", sync: "createPayout", async: "createPayoutAsync" },
+  { name: "checkup", sync: "createCheckup", async: "createCheckupAsync" },
+  { name: "chargeback", sync: "createChargeback", async: "createChargebackAsync" },
+  { name: "statusByUid", sync: "getTransaction", async: "getTransactionAsync" },
+  {
+    name: "statusByTrackingId",
+    sync: "listTransactionsByTrackingId",
+    async: "listTransactionsByTrackingIdAsync",
+  },
+  { name: "balance", sync: "getBalance", async: "getBalanceAsync" },
+] as const;
+
+export const ASYNC_TASK_OPERATIONS = ["getAsyncStatus", "getAsyncResult"] as const;
