@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { TEST_CARDS } from "./cards.js";
+import { ManualClock } from "./clock.js";
+import type { Fault } from "./faults.js";
+import { DEFAULT_SECRET_KEY, DEFAULT_SHOP_ID, startMockGateway } from "./server.js";
+
+const HELP = `paycross-mock-gateway: a stateful PayCross gateway simulator
+
+Usage: paycross-mock-gateway [options]
+
+Options:
+  --port <n>                   port to listen on (default 4010; 0 picks a free one)
+  --host <addr>                interface to bind (default 127.0.0.1: loopback only)
+  --shop-id <id>               shop id for HTTP Basic auth (default ${DEFAULT_SHOP_ID})
+  --secret-key <key>           secret key (default: $PAYCROSS_MOCK_SECRET_KEY or the built-in test key)
+  --async-delay-ms <n>         how long async tasks stay "processing" (default 100)
+  --incomplete-resolve-ms <n>  how long 3-D Secure takes to resolve (default 1000)
+  --admin                      enable /__mock/* (clock, faults, reset, stats, webhooks)
+  --manual-clock               time moves only through POST /__mock/clock {"advanceMs": n} (needs --admin)
+  --faults <file.json>         faults to inject: [{"kind":"error","rate":0.1,"routes":["createPayment"]}]
+  --fault-seed <n>             seed for fault injection (default 1)
+  --public-url <url>           origin to put in status_url/response_url (when behind a proxy)
+  -h, --help                   show this help
+
+Test cards: ${Object.entries(TEST_CARDS)
+  .map(([k, v]) => `${v} → ${k}`)
+  .join(", ")}
+Exit codes: 0 on SIGINT/SIGTERM, 2 on bad usage or when the port cannot be bound.`;
+
+function fail(message: string): never {
+  process.stderr.write(`paycross-mock-gateway: ${message}\nRun with --help for usage.\n`);
+  process.exit(2);
+}
+
+function int(name: string, value: string | undefined, fallback: number, min = 0, max = 2_147_483_647): number {
+  if (value === undefined) return fallback;
+  if (!/^[0-9]+$/.test(value)) fail(`--${name} must be a whole number, got ${JSON.stringify(value)}`);
+  const n = Number(value);
+  if (n < min || n > max) fail(`--${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        "shop-id": { type: "string" },
+        "secret-key": { type: "string" },
+        "async-delay-ms": { type: "string" },
+        "incomplete-resolve-ms": { type: "string" },
+        admin: { type: "boolean" },
+        "manual-clock": { type: "boolean" },
+        faults: { type: "string" },
+        "fault-seed": { type: "string" },
+        "public-url": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  if (values["manual-clock"] && !values.admin) fail("--manual-clock needs --admin (time only moves through the admin endpoint)");
+  let faults: Fault[] = [];
+  if (typeof values.faults === "string") {
+    let text: string;
+    try {
+      text = readFileSync(values.faults, "utf8");
+    } catch (e) {
+      fail(`--faults: cannot read ${values.faults}: ${(e as Error).message}`);
+    }
+    try {
+      faults = JSON.parse(text) as Fault[];
+    } catch (e) {
+      fail(`--faults: ${values.faults} is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const secretKey = (values["secret-key"] as string | undefined) ?? process.env.PAYCROSS_MOCK_SECRET_KEY ?? DEFAULT_SECRET_KEY;
+  let gateway: Awaited<ReturnType<typeof startMockGateway>>;
+  try {
+    gateway = await startMockGateway({
+      port: int("port", values.port as string | undefined, 4010, 0, 65535),
+      host: (values.host as string | undefined) ?? "127.0.0.1",
+      shopId: (values["shop-id"] as string | undefined) ?? DEFAULT_SHOP_ID,
+      secretKey,
+      asyncDelayMs: int("async-delay-ms", values["async-delay-ms"] as string | undefined, 100),
+      incompleteResolveMs: int("incomplete-resolve-ms", values["incomplete-resolve-ms"] as string | undefined, 1000),
+      admin: Boolean(values.admin),
+      faults,
+      faultSeed: int("fault-seed", values["fault-seed"] as string | undefined, 1),
+      ...(values["manual-clock"] ? { clock: new ManualClock() } : {}),
+      ...(values["public-url"] ? { publicUrl: values["public-url"] as string } : {}),
+    });
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  process.stdout.write(
+    `PayCross mock gateway listening on ${gateway.url} (shop ${gateway.shopId}${values.admin ? ", admin on" : ""}${values["manual-clock"] ? ", manual clock" : ""})\n`,
+  );
+  const stop = () => {
+    void gateway.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+void main();

@@ -1,0 +1,408 @@
+/**
+ * The gateway's books: transactions with their parent/child chain, card tokens, the balance, and the
+ * rules a gateway enforces (no capture above the authorized amount, no void after a capture, no refund
+ * above what was paid, duplicate checks). Every method returns the HTTP answer the gateway would give.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { brandOf, DECLINE_MESSAGE, INTERNAL_ERROR_MESSAGE, outcomeOf } from "../cards.js";
+import type { Clock } from "../clock.js";
+
+export type Json = Record<string, unknown>;
+export interface Answer {
+  status: number;
+  body: Json;
+  /** The transaction the answer is about, for idempotent replays with the current status. */
+  uid?: string;
+}
+
+export type TransactionType =
+  | "payment"
+  | "authorization"
+  | "tokenization"
+  | "capture"
+  | "void"
+  | "refund"
+  | "payout"
+  | "checkup"
+  | "chargeback";
+
+interface CardData {
+  number: string;
+  holder: string | null;
+  exp_month: number;
+  exp_year: number;
+  token: string;
+}
+
+export interface StoredTransaction {
+  uid: string;
+  type: TransactionType;
+  status: "successful" | "failed" | "incomplete" | "expired";
+  amount: number;
+  currency: string;
+  description: string | null;
+  tracking_id: string | null;
+  message: string;
+  test: boolean;
+  language: string;
+  created_at: number;
+  updated_at: number;
+  paid_at: number | null;
+  parent_uid?: string;
+  reason?: string;
+  card?: CardData;
+  customer?: Json;
+  billing_address?: Json;
+  additional_data?: Json;
+  notification_url?: string;
+  /** Children by type, for the chain rules. */
+  captured: number;
+  refunded: number;
+  chargedBack: number;
+  voided: boolean;
+}
+
+export interface LedgerEvents {
+  /** A transaction was created or changed status (webhooks listen here). */
+  changed(tx: StoredTransaction): void;
+  /** An incomplete transaction must resolve later. */
+  scheduleResolution(uid: string, finalStatus: "successful" | "failed"): void;
+}
+
+const DUPLICATE_WINDOW_MS = 30_000;
+const MAX_BY_TRACKING_ID = 10;
+
+const error = (status: number, message: string, errors?: Json): Answer => ({
+  status,
+  body: errors ? { message, errors } : { message },
+});
+const baseError = (message: string): Answer => error(422, message, { base: [message] });
+
+export class Ledger {
+  private readonly transactions = new Map<string, StoredTransaction>();
+  private readonly byTrackingId = new Map<string, string[]>();
+  private readonly tokens = new Map<string, CardData>();
+  private readonly recentFingerprints = new Map<string, number>();
+  private readonly balances = new Map<string, number>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly baseUrl: () => string,
+    private readonly events: LedgerEvents,
+  ) {}
+
+  get size(): number {
+    return this.transactions.size;
+  }
+
+  clear(): void {
+    this.transactions.clear();
+    this.byTrackingId.clear();
+    this.tokens.clear();
+    this.recentFingerprints.clear();
+    this.balances.clear();
+  }
+
+  /** payment, authorization, tokenization, checkup, payout */
+  cardTransaction(type: TransactionType, req: Json): Answer {
+    const cardField = type === "payout" ? "recipient_credit_card" : "credit_card";
+    const cardReq = (req[cardField] ?? {}) as Json;
+    const card = this.resolveCard(cardReq);
+    if ("status" in card) return card;
+    const amount = req.amount as number;
+    const dup = this.duplicate(req, `${type}|${amount}|${req.currency}|${card.number}`);
+    if (dup) return dup;
+    const outcome = outcomeOf(card.number);
+    if (outcome === "error") return error(500, INTERNAL_ERROR_MESSAGE);
+
+    const now = this.clock.now();
+    let status: StoredTransaction["status"] =
+      outcome === "failed" ? "failed" : outcome.startsWith("incomplete") ? "incomplete" : "successful";
+    // Checkups and tokenizations never wait for 3-D Secure in the mock: they answer at once.
+    if (status === "incomplete" && (type === "checkup" || type === "payout")) status = "successful";
+    const tx = this.store({
+      uid: randomUUID(),
+      type,
+      status,
+      amount,
+      currency: req.currency as string,
+      description: (req.description as string) ?? null,
+      tracking_id: (req.tracking_id as string) ?? null,
+      message: messageFor(status),
+      test: req.test === true,
+      language: (req.language as string) ?? "en",
+      created_at: now,
+      updated_at: now,
+      paid_at: status === "successful" && type !== "checkup" && type !== "tokenization" ? now : null,
+      card,
+      customer: (type === "payout" ? req.recipient : req.customer) as Json | undefined,
+      billing_address: (type === "payout" ? req.recipient_billing_address : req.billing_address) as Json | undefined,
+      additional_data: req.additional_data as Json | undefined,
+      notification_url: req.notification_url as string | undefined,
+      captured: 0,
+      refunded: 0,
+      chargedBack: 0,
+      voided: false,
+    });
+    if (status === "successful") this.book(tx);
+    if (status === "incomplete") this.events.scheduleResolution(tx.uid, outcome === "incomplete_failed" ? "failed" : "successful");
+    this.events.changed(tx);
+    return { status: 200, body: { transaction: this.render(tx) }, uid: tx.uid };
+  }
+
+  /** capture, void, refund, chargeback */
+  childTransaction(type: "capture" | "void" | "refund" | "chargeback", req: Json): Answer {
+    const parent = this.transactions.get(req.parent_uid as string);
+    if (!parent) return error(422, "Parent transaction not found", { parent_uid: ["is not found"] });
+    const amount = req.amount as number;
+    const dup = this.duplicate(req, `${type}|${parent.uid}|${amount}`);
+    if (dup) return dup;
+    const refusal = this.refusal(type, parent, amount);
+    if (refusal) return refusal;
+
+    const now = this.clock.now();
+    const tx = this.store({
+      uid: randomUUID(),
+      type,
+      status: "successful",
+      amount,
+      currency: parent.currency,
+      description: parent.description,
+      tracking_id: parent.tracking_id,
+      message: messageFor("successful"),
+      test: parent.test,
+      language: parent.language,
+      created_at: now,
+      updated_at: now,
+      paid_at: now,
+      parent_uid: parent.uid,
+      ...(req.reason ? { reason: req.reason as string } : {}),
+      ...(parent.card ? { card: parent.card } : {}),
+      notification_url: (req.notification_url as string | undefined) ?? parent.notification_url,
+      captured: 0,
+      refunded: 0,
+      chargedBack: 0,
+      voided: false,
+    });
+    if (type === "capture") parent.captured += amount;
+    if (type === "void") parent.voided = true;
+    if (type === "refund") parent.refunded += amount;
+    if (type === "chargeback") parent.chargedBack += amount;
+    parent.updated_at = now;
+    this.book(tx);
+    this.events.changed(tx);
+    return { status: 200, body: { transaction: this.render(tx) }, uid: tx.uid };
+  }
+
+  get(uid: string): Answer {
+    const tx = this.transactions.get(uid);
+    if (!tx) return error(404, "Record not found");
+    return { status: 200, body: { transaction: this.render(tx) }, uid };
+  }
+
+  listByTrackingId(trackingId: string): Answer {
+    const uids = this.byTrackingId.get(trackingId) ?? [];
+    const transactions = uids
+      .slice(-MAX_BY_TRACKING_ID)
+      .reverse()
+      .map((uid) => this.render(this.transactions.get(uid)!));
+    return { status: 200, body: { transactions } };
+  }
+
+  balance(req: Json): Answer {
+    const currency = (req.currency as string | undefined) ?? "USD";
+    return {
+      status: 200,
+      body: {
+        status: "successful",
+        result: {
+          gatewayId: 1,
+          account: (req.account as string | undefined) ?? "40702810000000000001",
+          amount: this.balances.get(currency) ?? 0,
+          currency,
+          bankInfo: {},
+        },
+      },
+    };
+  }
+
+  /** The current answer for a transaction (idempotent replays return the current status). */
+  current(uid: string): Answer | undefined {
+    const tx = this.transactions.get(uid);
+    return tx ? { status: 200, body: { transaction: this.render(tx) }, uid } : undefined;
+  }
+
+  /** 3-D Secure finished: the incomplete transaction becomes final. */
+  resolve(uid: string, finalStatus: "successful" | "failed"): void {
+    const tx = this.transactions.get(uid);
+    if (!tx || tx.status !== "incomplete") return;
+    const now = this.clock.now();
+    tx.status = finalStatus;
+    tx.message = messageFor(finalStatus);
+    tx.updated_at = now;
+    if (finalStatus === "successful") {
+      tx.paid_at = now;
+      this.book(tx);
+    }
+    this.events.changed(tx);
+  }
+
+  render(tx: StoredTransaction): Json {
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    const out: Json = {
+      uid: tx.uid,
+      status: tx.status,
+      type: tx.type,
+      amount: tx.amount,
+      currency: tx.currency,
+      description: tx.description,
+      tracking_id: tx.tracking_id,
+      message: tx.message,
+      test: tx.test,
+      payment_method_type: "credit_card",
+      language: tx.language,
+      created_at: iso(tx.created_at),
+      updated_at: iso(tx.updated_at),
+      paid_at: iso(tx.paid_at),
+      receipt_url: `${this.baseUrl()}/receipts/${tx.uid}`,
+    };
+    if (tx.parent_uid) out.parent_uid = tx.parent_uid;
+    if (tx.reason) out.reason = tx.reason;
+    if (tx.card) {
+      out.credit_card = {
+        holder: tx.card.holder,
+        stamp: createHash("sha256").update(tx.card.number).digest("hex"),
+        brand: brandOf(tx.card.number),
+        last_4: tx.card.number.slice(-4),
+        first_1: tx.card.number.slice(0, 1),
+        bin: tx.card.number.slice(0, 6),
+        exp_month: tx.card.exp_month,
+        exp_year: tx.card.exp_year,
+        token: tx.card.token,
+      };
+    }
+    if (tx.customer) out.customer = tx.customer;
+    if (tx.billing_address) out.billing_address = tx.billing_address;
+    if (tx.additional_data) out.additional_data = tx.additional_data;
+    if (tx.status === "incomplete") {
+      out.redirect_url = `${this.baseUrl()}/process/${tx.uid}`;
+      out.three_d_secure_verification = { status: "pending", message: "Authentication required", ve_status: "Y" };
+    }
+    if (tx.type === "checkup") {
+      out.be_protected_verification = {
+        status: tx.status === "successful" ? "successful" : "failed",
+        message: tx.status === "successful" ? "All checks passed" : "Card is blacklisted",
+        white_black_list: { email: "absent", ip: "absent", card_number: tx.status === "successful" ? "absent" : "black" },
+      };
+    } else if (tx.type !== "tokenization") {
+      out[tx.type] = {
+        status: tx.status,
+        message: tx.message,
+        auth_code: tx.status === "successful" ? "654321" : null,
+        bank_code: tx.status === "successful" ? "05" : "51",
+        rrn: String(100_000_000 + (tx.created_at % 900_000_000)),
+        ref_id: tx.uid.slice(0, 8),
+        amount: tx.amount,
+        currency: tx.currency,
+        billing_descriptor: "PAYCROSS*MOCK",
+        gateway_id: 1,
+      };
+    }
+    return out;
+  }
+
+  private resolveCard(cardReq: Json): CardData | Answer {
+    if (typeof cardReq.token === "string") {
+      const card = this.tokens.get(cardReq.token);
+      if (!card) return error(422, "Token is invalid", { credit_card: { token: ["is invalid"] } });
+      return card;
+    }
+    const number = String(cardReq.number);
+    if (!luhn(number)) return error(422, "Credit card number is invalid", { credit_card: { number: ["is invalid"] } });
+    const exp_month = Number(cardReq.exp_month);
+    const exp_year = Number(cardReq.exp_year);
+    const now = new Date(this.clock.now());
+    if (exp_year < now.getUTCFullYear() || (exp_year === now.getUTCFullYear() && exp_month < now.getUTCMonth() + 1)) {
+      return error(422, "Credit card is expired", { credit_card: { exp_year: ["is expired"] } });
+    }
+    const token = createHash("sha256").update(`token:${number}:${exp_month}:${exp_year}`).digest("hex");
+    const card: CardData = { number, holder: (cardReq.holder as string) ?? null, exp_month, exp_year, token };
+    this.tokens.set(token, card);
+    return card;
+  }
+
+  private duplicate(req: Json, key: string): Answer | undefined {
+    if (req.duplicate_check === false) return undefined;
+    const now = this.clock.now();
+    const last = this.recentFingerprints.get(key);
+    if (this.recentFingerprints.size > 100_000) this.recentFingerprints.clear();
+    this.recentFingerprints.set(key, now);
+    if (last !== undefined && now - last < DUPLICATE_WINDOW_MS) {
+      return baseError("Duplicate request: an identical transaction was made less than 30 seconds ago");
+    }
+    return undefined;
+  }
+
+  private refusal(type: "capture" | "void" | "refund" | "chargeback", parent: StoredTransaction, amount: number): Answer | undefined {
+    if (parent.status !== "successful") return baseError(`Transaction can't be ${pastTense(type)}: its status is ${parent.status}`);
+    if (type === "capture" || type === "void") {
+      if (parent.type !== "authorization") return baseError(`Only an authorization can be ${pastTense(type)}`);
+      if (parent.voided) return baseError(`Transaction can't be ${pastTense(type)}: it was voided`);
+      if (type === "void" && parent.captured > 0) return baseError("Transaction can't be voided: it was captured");
+      if (amount > parent.amount - parent.captured)
+        return error(422, "Amount exceeds the authorized amount", { amount: [`must be at most ${parent.amount - parent.captured}`] });
+      return undefined;
+    }
+    if (parent.type !== "payment" && parent.type !== "capture") return baseError(`Only a payment or capture can be ${pastTense(type)}`);
+    const used = type === "refund" ? parent.refunded + parent.chargedBack : parent.chargedBack + parent.refunded;
+    if (amount > parent.amount - used)
+      return error(422, `Amount exceeds the ${type === "refund" ? "refundable" : "disputable"} amount`, {
+        amount: [`must be at most ${parent.amount - used}`],
+      });
+    return undefined;
+  }
+
+  private store(tx: StoredTransaction): StoredTransaction {
+    this.transactions.set(tx.uid, tx);
+    if (tx.tracking_id) {
+      const list = this.byTrackingId.get(tx.tracking_id) ?? [];
+      list.push(tx.uid);
+      if (list.length > MAX_BY_TRACKING_ID * 4) list.splice(0, list.length - MAX_BY_TRACKING_ID);
+      this.byTrackingId.set(tx.tracking_id, list);
+    }
+    return tx;
+  }
+
+  /** Money moves: payments and captures credit the account, refunds, chargebacks and payouts debit it. */
+  private book(tx: StoredTransaction): void {
+    const sign = { payment: 1, capture: 1, refund: -1, chargeback: -1, payout: -1 }[tx.type as string] ?? 0;
+    if (sign) this.balances.set(tx.currency, (this.balances.get(tx.currency) ?? 0) + sign * tx.amount);
+  }
+}
+
+function messageFor(status: string): string {
+  if (status === "successful") return "Successfully processed";
+  if (status === "failed") return DECLINE_MESSAGE;
+  if (status === "incomplete") return "Authentication required: redirect the customer to redirect_url";
+  return status;
+}
+
+function pastTense(type: string): string {
+  return { capture: "captured", void: "voided", refund: "refunded", chargeback: "charged back" }[type] ?? type;
+}
+
+export function luhn(number: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = number.length - 1; i >= 0; i--) {
+    let d = number.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return number.length >= 12 && sum % 10 === 0;
+}

@@ -1,0 +1,113 @@
+/**
+ * Transaction notifications, as the gateway sends them: POST `{"transaction": ...}` to the
+ * notification_url, signed with `Content-Signature` (Base64 RSA-SHA256 of the raw body, the shop's key
+ * pair) and carrying the shop's own Basic credentials; retried on any non-200 answer.
+ * Only loopback targets are delivered to unless the caller allows others.
+ */
+import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
+
+export interface WebhookOptions {
+  /** Delays before each retry; its length is the number of retries. Default 0.2 s doubling, 5 retries. */
+  retryDelaysMs?: number[];
+  /** Deliver to non-loopback hosts too. Off by default: a test gateway must not call out. */
+  allowExternal?: boolean;
+  /** Per-delivery timeout. Default 5 s. */
+  timeoutMs?: number;
+}
+
+export interface WebhookDelivery {
+  url: string;
+  uid: string;
+  status: string;
+  attempt: number;
+  /** The HTTP status the receiver answered, or the network error. */
+  outcome: number | string;
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+export class WebhookSender {
+  /** The shop's public key as the back office shows it: bare Base64 DER SubjectPublicKeyInfo. */
+  readonly publicKey: string;
+  readonly publicKeyPem: string;
+  readonly deliveries: WebhookDelivery[] = [];
+  private readonly privateKey: KeyObject;
+  private readonly pending = new Set<ReturnType<typeof setTimeout>>();
+  private readonly inflight = new Set<AbortController>();
+  private closed = false;
+
+  constructor(
+    private readonly authorization: string,
+    private readonly options: WebhookOptions = {},
+  ) {
+    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    this.privateKey = privateKey;
+    this.publicKey = publicKey.export({ type: "spki", format: "der" }).toString("base64");
+    this.publicKeyPem = publicKey.export({ type: "spki", format: "pem" }).toString();
+  }
+
+  send(url: string, transaction: Record<string, unknown>): void {
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      return;
+    }
+    if (!this.options.allowExternal && !LOOPBACK.test(target.hostname)) {
+      this.record(url, transaction, 0, "refused: not a loopback address");
+      return;
+    }
+    const body = JSON.stringify({ transaction });
+    const signature = sign("sha256", Buffer.from(body), this.privateKey).toString("base64");
+    void this.attempt(url, body, signature, transaction, 0);
+  }
+
+  /** Stops retries and aborts deliveries in flight. */
+  close(): void {
+    this.closed = true;
+    for (const t of this.pending) clearTimeout(t);
+    for (const c of this.inflight) c.abort();
+  }
+
+  private async attempt(url: string, body: string, signature: string, tx: Record<string, unknown>, attempt: number) {
+    if (this.closed) return;
+    const delays = this.options.retryDelaysMs ?? [200, 400, 800, 1600, 3200];
+    const controller = new AbortController();
+    this.inflight.add(controller);
+    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs ?? 5_000);
+    let outcome: number | string;
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "content-signature": signature,
+          authorization: this.authorization,
+          "user-agent": "paycross-mock-gateway",
+        },
+        body,
+        signal: controller.signal,
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      outcome = res.status;
+    } catch (e) {
+      outcome = e instanceof Error ? e.message : String(e);
+    } finally {
+      clearTimeout(timer);
+      this.inflight.delete(controller);
+    }
+    this.record(url, tx, attempt + 1, outcome);
+    if (outcome === 200 || this.closed || attempt >= delays.length) return;
+    const retry = setTimeout(() => {
+      this.pending.delete(retry);
+      void this.attempt(url, body, signature, tx, attempt + 1);
+    }, delays[attempt]);
+    retry.unref();
+    this.pending.add(retry);
+  }
+
+  private record(url: string, tx: Record<string, unknown>, attempt: number, outcome: number | string) {
+    this.deliveries.push({ url, uid: String(tx.uid), status: String(tx.status), attempt, outcome });
+    if (this.deliveries.length > 10_000) this.deliveries.splice(0, 5_000);
+  }
+}
