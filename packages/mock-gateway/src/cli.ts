@@ -34,7 +34,13 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function int(name: string, value: string | undefined, fallback: number, min = 0, max = 2_147_483_647): number {
+function int(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min = 0,
+  max = 2_147_483_647,
+): number {
   if (value === undefined) return fallback;
   if (!/^[0-9]+$/.test(value)) fail(`--${name} must be a whole number, got ${JSON.stringify(value)}`);
   const n = Number(value);
@@ -70,7 +76,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  if (values["manual-clock"] && !values.admin) fail("--manual-clock needs --admin (time only moves through the admin endpoint)");
+  if (values["manual-clock"] && !values.admin)
+    fail("--manual-clock needs --admin (time only moves through the admin endpoint)");
   let faults: Fault[] = [];
   if (typeof values.faults === "string") {
     let text: string;
@@ -85,7 +92,10 @@ async function main(): Promise<void> {
       fail(`--faults: ${values.faults} is not valid JSON: ${(e as Error).message}`);
     }
   }
-  const secretKey = (values["secret-key"] as string | undefined) ?? process.env.PAYCROSS_MOCK_SECRET_KEY ?? DEFAULT_SECRET_KEY;
+  const secretKey =
+    (values["secret-key"] as string | undefined) ??
+    process.env.PAYCROSS_MOCK_SECRET_KEY ??
+    DEFAULT_SECRET_KEY;
   let gateway: Awaited<ReturnType<typeof startMockGateway>>;
   try {
     gateway = await startMockGateway({
@@ -94,7 +104,11 @@ async function main(): Promise<void> {
       shopId: (values["shop-id"] as string | undefined) ?? DEFAULT_SHOP_ID,
       secretKey,
       asyncDelayMs: int("async-delay-ms", values["async-delay-ms"] as string | undefined, 100),
-      incompleteResolveMs: int("incomplete-resolve-ms", values["incomplete-resolve-ms"] as string | undefined, 1000),
+      incompleteResolveMs: int(
+        "incomplete-resolve-ms",
+        values["incomplete-resolve-ms"] as string | undefined,
+        1000,
+      ),
       admin: Boolean(values.admin),
       faults,
       faultSeed: int("fault-seed", values["fault-seed"] as string | undefined, 1),

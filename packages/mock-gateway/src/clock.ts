@@ -16,7 +16,8 @@ export class ManualClock implements Clock {
   }
   /** Moves time forward; everything due by then (async tasks, 3-D Secure resolutions) happens at once. */
   advance(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advance needs a non-negative number of ms, got ${ms}`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`advance needs a non-negative number of ms, got ${ms}`);
     this.current += ms;
     for (const listener of this.listeners) listener();
   }

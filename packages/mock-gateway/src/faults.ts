@@ -47,14 +47,21 @@ export class FaultInjector {
     if (!Array.isArray(faults)) throw new RangeError("faults must be an array");
     faults.forEach((f, i) => {
       if (!f || typeof f !== "object") throw new RangeError(`faults[${i}] must be an object`);
-      if (!KINDS.includes(f.kind)) throw new RangeError(`faults[${i}].kind must be one of ${KINDS.join(", ")}`);
+      if (!KINDS.includes(f.kind))
+        throw new RangeError(`faults[${i}].kind must be one of ${KINDS.join(", ")}`);
       if (f.rate !== undefined && !(typeof f.rate === "number" && f.rate >= 0 && f.rate <= 1))
         throw new RangeError(`faults[${i}].rate must be a number from 0 to 1`);
       if (f.status !== undefined && !(Number.isInteger(f.status) && f.status >= 500 && f.status <= 599))
         throw new RangeError(`faults[${i}].status must be a 5xx status`);
-      if (f.latencyMs !== undefined && !(typeof f.latencyMs === "number" && f.latencyMs >= 0 && f.latencyMs <= 60_000))
+      if (
+        f.latencyMs !== undefined &&
+        !(typeof f.latencyMs === "number" && f.latencyMs >= 0 && f.latencyMs <= 60_000)
+      )
         throw new RangeError(`faults[${i}].latencyMs must be 0..60000`);
-      if (f.routes !== undefined && !(Array.isArray(f.routes) && f.routes.every((r) => typeof r === "string")))
+      if (
+        f.routes !== undefined &&
+        !(Array.isArray(f.routes) && f.routes.every((r) => typeof r === "string"))
+      )
         throw new RangeError(`faults[${i}].routes must be an array of strings`);
     });
     this.faults = faults.map((f) => ({ ...f, used: 0 }));

@@ -135,7 +135,11 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
     response_url: `${publicUrl}/async/result/${id}`,
   });
 
-  const submitAsync = (operationId: string, body: Json | undefined, params: Record<string, string>): Answer => {
+  const submitAsync = (
+    operationId: string,
+    body: Json | undefined,
+    params: Record<string, string>,
+  ): Answer => {
     const id = tasks.create();
     const delay = asyncDelay(operationId, body?.request);
     scheduler.at(clock.now() + delay, () => tasks.complete(id, perform(operationId, body, params)));
@@ -147,13 +151,17 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
     const view = tasks.status(id);
     if (view.state === "unknown") return { status: 404, body: { status: "unknown", request_id: id } };
     if (view.state === "processing") return { status: 200, body: { status: "processing", request_id: id } };
-    return { status: 200, body: { status: "completed", request_id: id, response_url: taskUrls(id).response_url } };
+    return {
+      status: 200,
+      body: { status: "completed", request_id: id, response_url: taskUrls(id).response_url },
+    };
   };
 
   const taskResult = (id: string): Answer => {
     const view = tasks.readResult(id);
     if (view.state === "unknown") return { status: 404, body: { status: "unknown", request_id: id } };
-    if (view.state === "processing") return { status: 425, body: { status: "processing", request_id: id, ...taskUrls(id) } };
+    if (view.state === "processing")
+      return { status: 425, body: { status: "processing", request_id: id, ...taskUrls(id) } };
     return view.result as Answer;
   };
 
@@ -188,14 +196,19 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
         return send(
           res,
           status,
-          { message: status === 503 ? "Gateway is temporarily unavailable" : "We're sorry, but something went wrong" },
+          {
+            message:
+              status === 503 ? "Gateway is temporarily unavailable" : "We're sorry, but something went wrong",
+          },
           fault.retryAfter ? { "retry-after": fault.retryAfter } : undefined,
         );
       }
     }
 
     if (!match.operation) {
-      return send(res, 404, { message: match.pathExists ? `Method ${method} is not allowed here` : "Not found" });
+      return send(res, 404, {
+        message: match.pathExists ? `Method ${method} is not allowed here` : "Not found",
+      });
     }
     if (!authorized(req.headers.authorization)) return send(res, 401, { message: "Access denied" });
     scheduler.runDue();
@@ -212,7 +225,10 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
       try {
         parsed = raw.length === 0 ? undefined : JSON.parse(raw.toString("utf8"));
       } catch {
-        return send(res, 422, { message: "Request body is not valid JSON", errors: { base: ["is not valid JSON"] } });
+        return send(res, 422, {
+          message: "Request body is not valid JSON",
+          errors: { base: ["is not valid JSON"] },
+        });
       }
       const issues = contract.validateRequestBody(op.operationId, parsed);
       if (issues.length > 0) return send(res, 422, validationError(issues));
@@ -222,7 +238,10 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
       if (p.in !== "header" || p.name === "RequestID") continue;
       const value = req.headers[p.name.toLowerCase()];
       const expected = (p.schema as { const?: string }).const;
-      if ((p.required && value === undefined) || (expected !== undefined && value !== undefined && value !== expected)) {
+      if (
+        (p.required && value === undefined) ||
+        (expected !== undefined && value !== undefined && value !== expected)
+      ) {
         return send(res, 422, {
           message: `Header ${p.name} must be ${JSON.stringify(expected)}`,
           errors: { [p.name]: [expected ? `must be ${expected}` : "can't be blank"] },
@@ -233,7 +252,11 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
     const isAsync = op.mode === "async";
     const key = op.method === "post" ? headerValue(req.headers.requestid) : undefined;
     if (key !== undefined) {
-      const fingerprint = createHash("sha256").update(op.operationId).update("\0").update(raw ?? "").digest("hex");
+      const fingerprint = createHash("sha256")
+        .update(op.operationId)
+        .update("\0")
+        .update(raw ?? "")
+        .digest("hex");
       const seen = idempotency.get(key);
       if (seen && seen.expiresAt > clock.now()) {
         if (seen.fingerprint !== fingerprint) {
@@ -244,7 +267,9 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
         }
         return reply(res, (seen.uid && ledger.current(seen.uid)) || seen.answer);
       }
-      const answer = isAsync ? submitAsync(op.operationId, body, params) : perform(op.operationId, body, params);
+      const answer = isAsync
+        ? submitAsync(op.operationId, body, params)
+        : perform(op.operationId, body, params);
       if (idempotency.size > 200_000) pruneIdempotency(idempotency, clock.now());
       idempotency.set(key, {
         fingerprint,
@@ -254,7 +279,10 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
       });
       return reply(res, answer);
     }
-    return reply(res, isAsync ? submitAsync(op.operationId, body, params) : perform(op.operationId, body, params));
+    return reply(
+      res,
+      isAsync ? submitAsync(op.operationId, body, params) : perform(op.operationId, body, params),
+    );
   };
 
   const authorized = (header: string | undefined): boolean => {
@@ -273,7 +301,10 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
     const route = `${method} ${pathname}`;
     if (route === "GET /__mock/clock") return send(res, 200, { now: clock.now(), manual: Boolean(manual) });
     if (route === "POST /__mock/clock") {
-      if (!manual) return send(res, 409, { message: "admin: the gateway runs on the system clock (start it with a manual clock)" });
+      if (!manual)
+        return send(res, 409, {
+          message: "admin: the gateway runs on the system clock (start it with a manual clock)",
+        });
       const ms = input.advanceMs;
       if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)
         return send(res, 400, { message: "admin: advanceMs must be a non-negative number" });
@@ -292,10 +323,12 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
       gateway.reset();
       return send(res, 200, { reset: true });
     }
-    if (route === "GET /__mock/stats") return send(res, 200, { ...stats, tasks: tasks.size, transactions: ledger.size });
+    if (route === "GET /__mock/stats")
+      return send(res, 200, { ...stats, tasks: tasks.size, transactions: ledger.size });
     if (route === "GET /__mock/webhooks")
       return send(res, 200, { publicKey: webhooks.publicKey, deliveries: webhooks.deliveries.slice(-100) });
-    if (route === "GET /__mock/profile") return send(res, 200, { cards: TEST_CARDS, retentionMs: RESULT_RETENTION_MS });
+    if (route === "GET /__mock/profile")
+      return send(res, 200, { cards: TEST_CARDS, retentionMs: RESULT_RETENTION_MS });
     return send(res, 404, { message: "admin: no such endpoint" });
   };
 
@@ -312,7 +345,8 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
     s.on("close", () => sockets.delete(s));
   });
   server.on("clientError", (_err, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+    if (socket.writable)
+      socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -333,7 +367,8 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
     webhooks,
     stats,
     advance(ms) {
-      if (!manual) throw new Error("advance() needs a ManualClock: startMockGateway({ clock: new ManualClock() })");
+      if (!manual)
+        throw new Error("advance() needs a ManualClock: startMockGateway({ clock: new ManualClock() })");
       manual.advance(ms);
     },
     reset() {
@@ -365,7 +400,9 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
       if (size > MAX_BODY_BYTES) tooLarge = true;
       else chunks.push(chunk);
     });
-    req.on("end", () => resolve(tooLarge ? undefined : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on("end", () =>
+      resolve(tooLarge ? undefined : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)),
+    );
     req.on("error", () => resolve(Buffer.alloc(0)));
   });
 }
@@ -413,7 +450,7 @@ export function validationError(issues: SchemaIssue[]): Json {
       path.push(missing[1]!);
       message = "can't be blank";
     }
-    if (path[0] === "request") path.shift();
+    if (path[0] === "request" && path.length > 1) path.shift();
     if (path.length === 0) path.push("base");
     // A field can carry its own messages and its children's: its own go under `base` once it has children.
     let node = errors;

@@ -69,7 +69,13 @@ export class WebhookSender {
     for (const c of this.inflight) c.abort();
   }
 
-  private async attempt(url: string, body: string, signature: string, tx: Record<string, unknown>, attempt: number) {
+  private async attempt(
+    url: string,
+    body: string,
+    signature: string,
+    tx: Record<string, unknown>,
+    attempt: number,
+  ) {
     if (this.closed) return;
     const delays = this.options.retryDelaysMs ?? [200, 400, 800, 1600, 3200];
     const controller = new AbortController();

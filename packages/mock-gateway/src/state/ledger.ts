@@ -136,7 +136,9 @@ export class Ledger {
       paid_at: status === "successful" && type !== "checkup" && type !== "tokenization" ? now : null,
       card,
       customer: (type === "payout" ? req.recipient : req.customer) as Json | undefined,
-      billing_address: (type === "payout" ? req.recipient_billing_address : req.billing_address) as Json | undefined,
+      billing_address: (type === "payout" ? req.recipient_billing_address : req.billing_address) as
+        | Json
+        | undefined,
       additional_data: req.additional_data as Json | undefined,
       notification_url: req.notification_url as string | undefined,
       captured: 0,
@@ -145,7 +147,8 @@ export class Ledger {
       voided: false,
     });
     if (status === "successful") this.book(tx);
-    if (status === "incomplete") this.events.scheduleResolution(tx.uid, outcome === "incomplete_failed" ? "failed" : "successful");
+    if (status === "incomplete")
+      this.events.scheduleResolution(tx.uid, outcome === "incomplete_failed" ? "failed" : "successful");
     this.events.changed(tx);
     return { status: 200, body: { transaction: this.render(tx) }, uid: tx.uid };
   }
@@ -286,13 +289,21 @@ export class Ledger {
     if (tx.additional_data) out.additional_data = tx.additional_data;
     if (tx.status === "incomplete") {
       out.redirect_url = `${this.baseUrl()}/process/${tx.uid}`;
-      out.three_d_secure_verification = { status: "pending", message: "Authentication required", ve_status: "Y" };
+      out.three_d_secure_verification = {
+        status: "pending",
+        message: "Authentication required",
+        ve_status: "Y",
+      };
     }
     if (tx.type === "checkup") {
       out.be_protected_verification = {
         status: tx.status === "successful" ? "successful" : "failed",
         message: tx.status === "successful" ? "All checks passed" : "Card is blacklisted",
-        white_black_list: { email: "absent", ip: "absent", card_number: tx.status === "successful" ? "absent" : "black" },
+        white_black_list: {
+          email: "absent",
+          ip: "absent",
+          card_number: tx.status === "successful" ? "absent" : "black",
+        },
       };
     } else if (tx.type !== "tokenization") {
       out[tx.type] = {
@@ -318,11 +329,15 @@ export class Ledger {
       return card;
     }
     const number = String(cardReq.number);
-    if (!luhn(number)) return error(422, "Credit card number is invalid", { credit_card: { number: ["is invalid"] } });
+    if (!luhn(number))
+      return error(422, "Credit card number is invalid", { credit_card: { number: ["is invalid"] } });
     const exp_month = Number(cardReq.exp_month);
     const exp_year = Number(cardReq.exp_year);
     const now = new Date(this.clock.now());
-    if (exp_year < now.getUTCFullYear() || (exp_year === now.getUTCFullYear() && exp_month < now.getUTCMonth() + 1)) {
+    if (
+      exp_year < now.getUTCFullYear() ||
+      (exp_year === now.getUTCFullYear() && exp_month < now.getUTCMonth() + 1)
+    ) {
       return error(422, "Credit card is expired", { credit_card: { exp_year: ["is expired"] } });
     }
     const token = createHash("sha256").update(`token:${number}:${exp_month}:${exp_year}`).digest("hex");
@@ -343,18 +358,29 @@ export class Ledger {
     return undefined;
   }
 
-  private refusal(type: "capture" | "void" | "refund" | "chargeback", parent: StoredTransaction, amount: number): Answer | undefined {
-    if (parent.status !== "successful") return baseError(`Transaction can't be ${pastTense(type)}: its status is ${parent.status}`);
+  private refusal(
+    type: "capture" | "void" | "refund" | "chargeback",
+    parent: StoredTransaction,
+    amount: number,
+  ): Answer | undefined {
+    if (parent.status !== "successful")
+      return baseError(`Transaction can't be ${pastTense(type)}: its status is ${parent.status}`);
     if (type === "capture" || type === "void") {
-      if (parent.type !== "authorization") return baseError(`Only an authorization can be ${pastTense(type)}`);
+      if (parent.type !== "authorization")
+        return baseError(`Only an authorization can be ${pastTense(type)}`);
       if (parent.voided) return baseError(`Transaction can't be ${pastTense(type)}: it was voided`);
-      if (type === "void" && parent.captured > 0) return baseError("Transaction can't be voided: it was captured");
+      if (type === "void" && parent.captured > 0)
+        return baseError("Transaction can't be voided: it was captured");
       if (amount > parent.amount - parent.captured)
-        return error(422, "Amount exceeds the authorized amount", { amount: [`must be at most ${parent.amount - parent.captured}`] });
+        return error(422, "Amount exceeds the authorized amount", {
+          amount: [`must be at most ${parent.amount - parent.captured}`],
+        });
       return undefined;
     }
-    if (parent.type !== "payment" && parent.type !== "capture") return baseError(`Only a payment or capture can be ${pastTense(type)}`);
-    const used = type === "refund" ? parent.refunded + parent.chargedBack : parent.chargedBack + parent.refunded;
+    if (parent.type !== "payment" && parent.type !== "capture")
+      return baseError(`Only a payment or capture can be ${pastTense(type)}`);
+    const used =
+      type === "refund" ? parent.refunded + parent.chargedBack : parent.chargedBack + parent.refunded;
     if (amount > parent.amount - used)
       return error(422, `Amount exceeds the ${type === "refund" ? "refundable" : "disputable"} amount`, {
         amount: [`must be at most ${parent.amount - used}`],
@@ -388,7 +414,9 @@ function messageFor(status: string): string {
 }
 
 function pastTense(type: string): string {
-  return { capture: "captured", void: "voided", refund: "refunded", chargeback: "charged back" }[type] ?? type;
+  return (
+    { capture: "captured", void: "voided", refund: "refunded", chargeback: "charged back" }[type] ?? type
+  );
 }
 
 export function luhn(number: string): boolean {

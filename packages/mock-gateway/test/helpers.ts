@@ -1,0 +1,78 @@
+import { createClient, type PayCrossClient } from "@paycross/client";
+import { getContract } from "@paycross/spec";
+import { expect } from "vitest";
+import {
+  ManualClock,
+  type MockGateway,
+  type MockGatewayOptions,
+  startMockGateway,
+  TEST_CARDS,
+} from "../src/index.js";
+
+export const contract = getContract();
+
+export interface Harness {
+  gw: MockGateway;
+  clock: ManualClock;
+  client: PayCrossClient;
+  /** A raw request with the shop's credentials; answers checked against the contract. */
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
+}
+
+export async function harness(options: MockGatewayOptions = {}): Promise<Harness> {
+  const clock = new ManualClock(Date.UTC(2026, 10, 27, 10, 0, 0));
+  const gw = await startMockGateway({ clock, admin: true, ...options });
+  const client = createClient({ shopId: gw.shopId, secretKey: gw.secretKey, baseUrl: gw.url, retry: false });
+  const auth = `Basic ${Buffer.from(`${gw.shopId}:${gw.secretKey}`).toString("base64")}`;
+  return {
+    gw,
+    clock,
+    client,
+    async call(method, path, body, headers = {}) {
+      const res = await fetch(gw.url + path, {
+        method,
+        headers: { authorization: auth, "content-type": "application/json", ...headers },
+        body: body === undefined ? null : typeof body === "string" ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+    },
+  };
+}
+
+/** Asserts that an answer is one the contract allows for the operation, with a valid body. */
+export function expectConforms(operationId: string, status: number, body: unknown): void {
+  expect(contract.statuses(operationId), `${operationId} may not answer ${status}`).toContain(status);
+  expect(contract.validateResponseBody(operationId, status, body), `${operationId} ${status} body`).toEqual(
+    [],
+  );
+}
+
+export const card = (outcome: keyof typeof TEST_CARDS = "successful") => ({
+  number: TEST_CARDS[outcome],
+  verification_value: "123",
+  holder: "John Doe",
+  exp_month: "05",
+  exp_year: "2030",
+});
+
+let seq = 0;
+/** A payment request with a fresh amount and no duplicate check (tested on its own). */
+export const payment = (
+  outcome: keyof typeof TEST_CARDS = "successful",
+  extra: Record<string, unknown> = {},
+) => ({
+  amount: 100 + seq++,
+  currency: "USD",
+  description: "Order",
+  tracking_id: `order-${seq}`,
+  test: true,
+  duplicate_check: false,
+  credit_card: card(outcome),
+  ...extra,
+});
