@@ -176,7 +176,8 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
     if (pathname.startsWith("/__mock/")) {
       if (!options.admin) return send(res, 404, { message: "Not found" });
       if (!authorized(req.headers.authorization)) return send(res, 401, { message: "Access denied" });
-      return admin(method, pathname, raw, res);
+      const [status, answer] = admin(method, pathname, raw);
+      return send(res, status, answer);
     }
 
     const match = contract.match(method, pathname);
@@ -291,45 +292,48 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
     return given.length === expectedAuth.length && timingSafeEqual(given, expectedAuth);
   };
 
-  const admin = (method: string, pathname: string, raw: Buffer | undefined, res: ServerResponse): void => {
+  const admin = (method: string, pathname: string, raw: Buffer | undefined): [number, Json] => {
     let input: Json = {};
     try {
-      input = raw && raw.length ? (JSON.parse(raw.toString("utf8")) as Json) : {};
+      input = raw?.length ? (JSON.parse(raw.toString("utf8")) as Json) : {};
     } catch {
-      return send(res, 400, { message: "admin: body is not valid JSON" });
+      return [400, { message: "admin: body is not valid JSON" }];
     }
     const route = `${method} ${pathname}`;
-    if (route === "GET /__mock/clock") return send(res, 200, { now: clock.now(), manual: Boolean(manual) });
+    if (route === "GET /__mock/clock") return [200, { now: clock.now(), manual: Boolean(manual) }];
     if (route === "POST /__mock/clock") {
       if (!manual)
-        return send(res, 409, {
-          message: "admin: the gateway runs on the system clock (start it with a manual clock)",
-        });
+        return [
+          409,
+          {
+            message: "admin: the gateway runs on the system clock (start it with a manual clock)",
+          },
+        ];
       const ms = input.advanceMs;
       if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)
-        return send(res, 400, { message: "admin: advanceMs must be a non-negative number" });
+        return [400, { message: "admin: advanceMs must be a non-negative number" }];
       manual.advance(ms);
-      return send(res, 200, { now: clock.now(), manual: true });
+      return [200, { now: clock.now(), manual: true }];
     }
     if (route === "PUT /__mock/faults") {
       try {
         faults.set((input.faults ?? []) as Fault[], typeof input.seed === "number" ? input.seed : undefined);
       } catch (e) {
-        return send(res, 400, { message: `admin: ${(e as Error).message}` });
+        return [400, { message: `admin: ${(e as Error).message}` }];
       }
-      return send(res, 200, { faults: faults.active });
+      return [200, { faults: faults.active }];
     }
     if (route === "POST /__mock/reset") {
       gateway.reset();
-      return send(res, 200, { reset: true });
+      return [200, { reset: true }];
     }
     if (route === "GET /__mock/stats")
-      return send(res, 200, { ...stats, tasks: tasks.size, transactions: ledger.size });
+      return [200, { ...stats, tasks: tasks.size, transactions: ledger.size }];
     if (route === "GET /__mock/webhooks")
-      return send(res, 200, { publicKey: webhooks.publicKey, deliveries: webhooks.deliveries.slice(-100) });
+      return [200, { publicKey: webhooks.publicKey, deliveries: webhooks.deliveries.slice(-100) }];
     if (route === "GET /__mock/profile")
-      return send(res, 200, { cards: TEST_CARDS, retentionMs: RESULT_RETENTION_MS });
-    return send(res, 404, { message: "admin: no such endpoint" });
+      return [200, { cards: TEST_CARDS, retentionMs: RESULT_RETENTION_MS }];
+    return [404, { message: "admin: no such endpoint" }];
   };
 
   const sockets = new Set<Socket>();

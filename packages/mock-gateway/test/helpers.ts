@@ -9,6 +9,9 @@ import {
   TEST_CARDS,
 } from "../src/index.js";
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read whatever fields an answer has
+type AnyBody = any;
+
 export const contract = getContract();
 
 export interface Harness {
@@ -21,7 +24,7 @@ export interface Harness {
     path: string,
     body?: unknown,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; body: any; headers: Headers }>;
+  ): Promise<{ status: number; body: AnyBody; headers: Headers }>;
 }
 
 export async function harness(options: MockGatewayOptions = {}): Promise<Harness> {

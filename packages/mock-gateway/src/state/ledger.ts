@@ -238,7 +238,7 @@ export class Ledger {
   /** 3-D Secure finished: the incomplete transaction becomes final. */
   resolve(uid: string, finalStatus: "successful" | "failed"): void {
     const tx = this.transactions.get(uid);
-    if (!tx || tx.status !== "incomplete") return;
+    if (tx?.status !== "incomplete") return;
     const now = this.clock.now();
     tx.status = finalStatus;
     tx.message = messageFor(finalStatus);
