@@ -100,7 +100,7 @@ export function createAsyncApi(deps: AsyncDeps): AsyncApi {
       if (!trusted.has(url.origin) || url.username || url.password) {
         throw new PayCrossUntrustedUrlError({
           message: `async ${kind}: ${url.origin} is not the gateway origin ${gatewayOrigin}; refusing to send credentials there (add it to trustedOrigins if it is yours)`,
-          url: `${url.origin}${url.pathname}`,
+          url: core.options.redact(`${url.origin}${url.pathname}`),
         });
       }
       return url.href;

@@ -6,8 +6,9 @@
 // 12–19 digits, optionally grouped by spaces or dashes: anything that could be a card number.
 const PAN = /(?<![0-9])(?:[0-9][ -]?){11,18}[0-9](?![0-9])/g;
 // JSON and form fields that carry a CVV, a PAN or a secret, whatever the value's shape.
+// Also matches JSON that was escaped into a string (`\"number\":\"4200...\"`), as echoed in error messages.
 const SENSITIVE_FIELD =
-  /("(?:verification_value|cvv|cvc|number|secret_key|secretKey|password|encrypted_credit_card)"\s*:\s*)("(?:[^"\\]|\\.)*"|[0-9]+)/gi;
+  /(\\*"(?:verification_value|cvv|cvc|number|secret_key|secretKey|password|encrypted_credit_card)\\*"\s*:\s*)(\\*"[^"\\]*\\*"|[0-9]+)/gi;
 const BASIC = /\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/g;
 const URL_CREDENTIALS = /(\/\/)[^/@\s:]+:[^/@\s]+@/g;
 
@@ -31,9 +32,10 @@ export function createRedactor(secrets: readonly (string | undefined)[] = []): R
     out = out.replace(SENSITIVE_FIELD, (_m, key: string, value: string) => {
       // Keep the last four digits of a card number: enough to recognise it, useless to charge it.
       const digits = value.replace(/[^0-9]/g, "");
-      const masked =
-        /number/i.test(key) && digits.length >= 12 ? `"****${digits.slice(-4)}"` : '"[REDACTED]"';
-      return `${key}${masked}`;
+      // Keep the value's own quoting (plain or escaped) so redacted JSON stays valid JSON.
+      const quote = /^\\+"/.exec(value)?.[0] ?? '"';
+      const masked = /number/i.test(key) && digits.length >= 12 ? `****${digits.slice(-4)}` : "[REDACTED]";
+      return `${key}${quote}${masked}${quote}`;
     });
     out = out.replace(PAN, (m) => {
       const digits = m.replace(/[^0-9]/g, "");

@@ -677,9 +677,9 @@ export interface components {
              * @description When true, an identical request (amount and card) within 30 seconds is refused.
              * @default true
              */
-            duplicate_check: boolean;
+            duplicate_check?: boolean;
             /** @default en */
-            language: string;
+            language?: string;
             /**
              * Format: uri
              * @description Where the gateway POSTs the transaction notification (webhook).
@@ -840,7 +840,7 @@ export interface components {
             parent_uid: string;
             amount: components["schemas"]["Amount"];
             /** @default true */
-            duplicate_check: boolean;
+            duplicate_check?: boolean;
             /** Format: uri */
             notification_url?: string;
         };
@@ -854,7 +854,7 @@ export interface components {
             amount: components["schemas"]["Amount"];
             reason: string;
             /** @default true */
-            duplicate_check: boolean;
+            duplicate_check?: boolean;
             /** Format: uri */
             notification_url?: string;
         };
@@ -868,7 +868,7 @@ export interface components {
             description: string;
             tracking_id?: string;
             /** @default true */
-            duplicate_check: boolean;
+            duplicate_check?: boolean;
             language?: string;
             /** Format: uri */
             notification_url?: string;
@@ -886,7 +886,9 @@ export interface components {
             request: components["schemas"]["PayoutRequest"];
         };
         /** @description A checkup request; like a payment, but `tracking_id` is required. */
-        CheckupRequest: components["schemas"]["PaymentRequest"] & Record<string, never>;
+        CheckupRequest: components["schemas"]["PaymentRequest"] & {
+            tracking_id: string;
+        };
         CheckupRequestEnvelope: {
             request: components["schemas"]["CheckupRequest"];
         };

@@ -1,0 +1,81 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+const pkgDir = fileURLToPath(new URL("..", import.meta.url));
+const work = mkdtempSync(join(tmpdir(), "paycross-client-pack-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const pnpm = (args: string[], cwd: string) =>
+  execFileSync("npx", ["--yes", "pnpm@10.34.9", ...args], {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+
+describe("the packed tarball", () => {
+  it("installs outside the workspace, imports (ESM and CJS) and type-checks", { timeout: 120_000 }, () => {
+    pnpm(["pack", "--pack-destination", work], pkgDir);
+    const tarball = readdirSync(work).find((f) => f.endsWith(".tgz"));
+    expect(tarball).toBeDefined();
+    const app = join(work, "app");
+    execFileSync("mkdir", ["-p", app]);
+    writeFileSync(
+      join(app, "package.json"),
+      JSON.stringify({
+        name: "consumer",
+        private: true,
+        type: "module",
+        dependencies: { "@paycross/client": `file:../${tarball}` },
+      }),
+    );
+    writeFileSync(
+      join(app, "main.ts"),
+      `import { createClient, PayCrossValidationError, type Transaction } from "@paycross/client";
+const client = createClient({ shopId: 1, secretKey: "k", baseUrl: "http://127.0.0.1:9" });
+const status: Transaction["status"] = "successful";
+void client.payments.create({ amount: 1, currency: "USD", description: "x", credit_card: { token: "t" } });
+// @ts-expect-error wrong field
+void client.payments.create({ amont: 1 });
+console.log(typeof createClient, typeof PayCrossValidationError, status);
+`,
+    );
+    writeFileSync(
+      join(app, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: [],
+          lib: ["ES2022", "DOM"],
+        },
+        files: ["main.ts"],
+      }),
+    );
+    pnpm(["install", "--prefer-offline", "--ignore-workspace"], app);
+    const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+    execFileSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: app, encoding: "utf8" });
+    const esm = execFileSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        'import("@paycross/client").then(m => console.log(Object.keys(m).includes("createClient")))',
+      ],
+      { cwd: app, encoding: "utf8" },
+    );
+    expect(esm.trim()).toBe("true");
+    const cjs = execFileSync(
+      process.execPath,
+      ["-e", 'console.log(typeof require("@paycross/client").createClient)'],
+      { cwd: app, encoding: "utf8" },
+    );
+    expect(cjs.trim()).toBe("function");
+  });
+});
