@@ -8,7 +8,9 @@ import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const turbo = join(root, "node_modules", ".bin", "turbo");
-const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: "inherit" }).status ?? 1;
+// turbo looks for the pinned pnpm on PATH; the workspace installs it as a dev dependency.
+const env = { ...process.env, PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH}` };
+const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: "inherit", env }).status ?? 1;
 
 let failedSteps = 0;
 if (run(turbo, ["run", "generate", "--output-logs=errors-only"]) !== 0) failedSteps++;

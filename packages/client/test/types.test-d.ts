@@ -22,25 +22,24 @@ describe("types", () => {
   });
 
   it("reject a wrong body field, a missing required field and a wrong type at compile time", () => {
-    // @ts-expect-error `amont` is not a field of a payment
+    const card = { token: "t" };
     void client.payments.create({
+      // @ts-expect-error `amont` is not a field of a payment
       amont: 1,
       amount: 1,
       currency: "USD",
       description: "x",
-      credit_card: { token: "t" },
+      credit_card: card,
     });
     // @ts-expect-error `reason` is required for a refund
     void client.refunds.create({ parent_uid: "u", amount: 1 });
-    // @ts-expect-error amount is an integer in minor units, not a string
-    void client.captures.create({ parent_uid: "u", amount: "1.00" });
-    // @ts-expect-error a checkup needs tracking_id
-    void client.checkups.create({
-      amount: 1,
-      currency: "USD",
-      description: "x",
-      credit_card: { token: "t" },
+    void client.captures.create({
+      parent_uid: "u",
+      // @ts-expect-error amount is an integer in minor units, not a string
+      amount: "1.00",
     });
+    // @ts-expect-error a checkup needs tracking_id
+    void client.checkups.create({ amount: 1, currency: "USD", description: "x", credit_card: card });
   });
 
   it("reject a wrong path or a wrong method on the raw client", () => {

@@ -118,14 +118,14 @@ async function main(): Promise<void> {
   } catch (e) {
     fail((e as Error).message);
   }
-  process.stdout.write(
-    `PayCross mock gateway listening on ${gateway.url} (shop ${gateway.shopId}${values.admin ? ", admin on" : ""}${values["manual-clock"] ? ", manual clock" : ""})\n`,
-  );
   const stop = () => {
     void gateway.close().then(() => process.exit(0));
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  process.stdout.write(
+    `PayCross mock gateway listening on ${gateway.url} (shop ${gateway.shopId}${values.admin ? ", admin on" : ""}${values["manual-clock"] ? ", manual clock" : ""})\n`,
+  );
 }
 
 void main();
