@@ -14,6 +14,8 @@ export interface AsyncCallOptions {
   /** The idempotency key (`RequestID`) of the submit; a UUID is generated when absent. */
   idempotencyKey?: string;
   headers?: Record<string, string>;
+  /** Overrides the client's retry count for this call (0: no retry). */
+  maxRetries?: number;
 }
 
 /** An accepted asynchronous request. Keep `request_id` (or the whole object) to resume after a crash. */
@@ -132,6 +134,7 @@ export function createAsyncApi(deps: AsyncDeps): AsyncApi {
         signal: opts.signal,
         timeoutMs: opts.timeoutMs,
         retry: "idempotent",
+        maxRetries: opts.maxRetries,
       }),
       method,
       url,
@@ -163,6 +166,7 @@ export function createAsyncApi(deps: AsyncDeps): AsyncApi {
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
       retry,
+      maxRetries: opts.maxRetries,
     });
 
   const idFromUrl = (url: string) => decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");

@@ -47,6 +47,8 @@ export interface CallOptions {
   /** The idempotency key (`RequestID` header) for this POST; a UUID is generated when absent. */
   idempotencyKey?: string;
   headers?: Record<string, string>;
+  /** Overrides the client's retry count for this call (0: no retry). */
+  maxRetries?: number;
 }
 
 /** A processed transaction. Its own `status` may be `failed` (a decline) or `incomplete` (3-D Secure). */
@@ -159,6 +161,7 @@ export function createClient(options: ClientOptions): PayCrossClient {
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
       retry: "idempotent",
+      maxRetries: opts.maxRetries,
     });
     return ensureOk(res, "POST", url);
   };
@@ -172,6 +175,7 @@ export function createClient(options: ClientOptions): PayCrossClient {
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
       retry: "idempotent",
+      maxRetries: opts.maxRetries,
     });
     return ensureOk(res, "GET", url);
   };

@@ -34,6 +34,8 @@ export interface SendOptions {
   signal?: AbortSignal | undefined;
   timeoutMs?: number | undefined;
   retry: RetryMode;
+  /** Overrides the client's `maxRetries` for this call (a poller that schedules its own retries passes 0). */
+  maxRetries?: number | undefined;
 }
 
 export interface RawResponse {
@@ -102,7 +104,7 @@ export class HttpCore {
     if (opts.idempotencyKey) headers.RequestID = opts.idempotencyKey;
     const safeUrl = redact(opts.url);
     const base = { method: opts.method, url: safeUrl, idempotencyKey: opts.idempotencyKey };
-    const maxRetries = opts.retry === "never" ? 0 : policy.maxRetries;
+    const maxRetries = opts.retry === "never" ? 0 : (opts.maxRetries ?? policy.maxRetries);
 
     for (let attempt = 0; ; attempt++) {
       const deadline = new TimeoutSignal(opts.timeoutMs ?? this.options.timeoutMs, opts.signal);

@@ -9,6 +9,7 @@ export {
   type TransactionResult,
 } from "./client.js";
 export {
+  errorClassForStatus,
   isPayCrossError,
   PayCrossAbortError,
   PayCrossAuthenticationError,
@@ -41,3 +42,9 @@ export {
   type TransportResponse,
 } from "./transport/types.js";
 export type * from "./types.js";
+export {
+  type NotificationInput,
+  type NotificationVerifier,
+  PayCrossWebhookError,
+  verifyNotification,
+} from "./webhook.js";

@@ -27,11 +27,8 @@ export interface WebhookDelivery {
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 export class WebhookSender {
-  /** The shop's public key as the back office shows it: bare Base64 DER SubjectPublicKeyInfo. */
-  readonly publicKey: string;
-  readonly publicKeyPem: string;
   readonly deliveries: WebhookDelivery[] = [];
-  private readonly privateKey: KeyObject;
+  private keys: { publicKey: string; publicKeyPem: string; privateKey: KeyObject } | undefined;
   private readonly pending = new Set<ReturnType<typeof setTimeout>>();
   private readonly inflight = new Set<AbortController>();
   private closed = false;
@@ -39,11 +36,28 @@ export class WebhookSender {
   constructor(
     private readonly authorization: string,
     private readonly options: WebhookOptions = {},
-  ) {
-    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    this.privateKey = privateKey;
-    this.publicKey = publicKey.export({ type: "spki", format: "der" }).toString("base64");
-    this.publicKeyPem = publicKey.export({ type: "spki", format: "pem" }).toString();
+  ) {}
+
+  /** The shop's public key as the back office shows it: bare Base64 DER SubjectPublicKeyInfo. */
+  get publicKey(): string {
+    return this.keyPair().publicKey;
+  }
+
+  get publicKeyPem(): string {
+    return this.keyPair().publicKeyPem;
+  }
+
+  // Made on first use: a 2048-bit key costs ~100 ms, which most test gateways never need.
+  private keyPair() {
+    if (!this.keys) {
+      const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+      this.keys = {
+        privateKey,
+        publicKey: publicKey.export({ type: "spki", format: "der" }).toString("base64"),
+        publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+      };
+    }
+    return this.keys;
   }
 
   send(url: string, transaction: Record<string, unknown>): void {
@@ -58,7 +72,7 @@ export class WebhookSender {
       return;
     }
     const body = JSON.stringify({ transaction });
-    const signature = sign("sha256", Buffer.from(body), this.privateKey).toString("base64");
+    const signature = sign("sha256", Buffer.from(body), this.keyPair().privateKey).toString("base64");
     void this.attempt(url, body, signature, transaction, 0);
   }
 

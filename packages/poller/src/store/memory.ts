@@ -1,0 +1,20 @@
+import type { TaskState } from "../task.js";
+import type { TaskStore } from "./types.js";
+
+/** Keeps states in this process only: survives nothing, costs nothing. Values are copied in and out. */
+export class MemoryStore implements TaskStore {
+  private readonly states = new Map<string, string>();
+  async put(state: TaskState): Promise<void> {
+    this.states.set(state.id, JSON.stringify(state));
+  }
+  async get(id: string): Promise<TaskState | undefined> {
+    const s = this.states.get(id);
+    return s === undefined ? undefined : (JSON.parse(s) as TaskState);
+  }
+  async list(): Promise<TaskState[]> {
+    return [...this.states.values()].map((s) => JSON.parse(s) as TaskState);
+  }
+  async delete(id: string): Promise<void> {
+    this.states.delete(id);
+  }
+}

@@ -1,0 +1,111 @@
+/** A task's serializable state and the outcomes a caller can `switch` on. */
+import type { AsyncResultBody, PayCrossError, Transaction } from "@paycross/client";
+
+export const ASYNC_OPERATIONS = [
+  "payment",
+  "authorization",
+  "tokenization",
+  "capture",
+  "void",
+  "refund",
+  "payout",
+  "checkup",
+  "chargeback",
+  "transaction",
+  "transactionsByTrackingId",
+  "balance",
+] as const;
+export type AsyncOperation = (typeof ASYNC_OPERATIONS)[number];
+
+/**
+ * Everything needed to resume a task in another process. Plain JSON: no card data, no secret
+ * (the submit's request body is never stored).
+ */
+export interface TaskState {
+  version: 1;
+  /** The gateway's `request_id`. */
+  id: string;
+  operation: AsyncOperation;
+  statusUrl: string;
+  responseUrl: string;
+  idempotencyKey?: string | undefined;
+  /** The request's `tracking_id`: how a lost answer's transaction is found again. */
+  trackingId?: string | undefined;
+  submittedAt: number;
+  /** `polling` the task, `follow_up` of an incomplete transaction, `done`. */
+  phase: "polling" | "follow_up" | "done";
+  /** Attempts in the current phase (drives the backoff). */
+  attempt: number;
+  /** `status_url` said completed (with `checkStatusFirst`). */
+  statusCompleted?: boolean;
+  /** A non-200 result, stored the moment it arrived: the gateway hands it out once. */
+  errorResult?: { status: number; body: unknown; receivedAt: number };
+  /** The 200 result. */
+  result?: AsyncResultBody;
+  outcome?: StoredOutcome;
+}
+
+export type StoredOutcome =
+  | { kind: "completed"; data: AsyncResultBody; transaction?: Transaction }
+  | { kind: "failed"; status: number; body: unknown }
+  | { kind: "unknown"; reason: UnknownReason; recovered: Transaction[] };
+
+export type UnknownReason =
+  /** 404 `unknown`: the 200 result is older than 24 hours, or another reader took the read-once error. */
+  "expired_or_already_read";
+
+/** What `task.result()` resolves to. */
+export type Outcome =
+  /** The operation's standard answer; `transaction` (if any) is final unless the caller stopped waiting. */
+  | { kind: "completed"; data: AsyncResultBody; transaction: Transaction | undefined; state: TaskState }
+  /** The gateway's error answer (a non-200 result, returned once and kept in the store). */
+  | { kind: "failed"; status: number; body: unknown; error: PayCrossError; state: TaskState }
+  /**
+   * 404 `unknown` with nothing stored: gone after 24 hours, or read by someone else. `recovered` holds
+   * the transactions a follow-up query by `tracking_id` found (empty without a tracking_id).
+   */
+  | { kind: "unknown"; reason: UnknownReason; recovered: Transaction[]; state: TaskState }
+  /** The caller's deadline passed. The task is intact: call `result()` again or `resume(state)`. */
+  | { kind: "timed_out"; state: TaskState }
+  /** The caller's signal aborted. The task is intact and resumable. */
+  | { kind: "aborted"; state: TaskState };
+
+export type ProgressEvent =
+  | { type: "request"; taskId: string; what: "status" | "result" | "follow_up" | "recovery"; attempt: number }
+  | {
+      type: "answer";
+      taskId: string;
+      what: "status" | "result" | "follow_up" | "recovery";
+      status: number | "error";
+    }
+  | { type: "scheduled"; taskId: string; at: number }
+  | { type: "stored"; taskId: string; phase: TaskState["phase"] }
+  | { type: "retry"; taskId: string; reason: string; delayMs: number };
+
+const FINAL = new Set(["successful", "failed", "expired", "error"]);
+export function isFinalStatus(status: string | undefined): boolean {
+  return status !== undefined && FINAL.has(status);
+}
+
+export function transactionOf(data: AsyncResultBody | undefined): Transaction | undefined {
+  return data && typeof data === "object" && "transaction" in data
+    ? (data.transaction as Transaction)
+    : undefined;
+}
+
+/** Checks a state read from JSON (another process, a file) before trusting it. */
+export function assertTaskState(value: unknown): asserts value is TaskState {
+  const v = value as Partial<TaskState> | null;
+  const problems: string[] = [];
+  if (!v || typeof v !== "object") throw new TypeError("task state must be an object");
+  if (v.version !== 1) problems.push("version must be 1");
+  if (typeof v.id !== "string" || !v.id) problems.push("id must be a non-empty string");
+  if (!ASYNC_OPERATIONS.includes(v.operation as AsyncOperation))
+    problems.push(`operation must be one of ${ASYNC_OPERATIONS.join(", ")}`);
+  if (typeof v.statusUrl !== "string" || typeof v.responseUrl !== "string")
+    problems.push("statusUrl and responseUrl must be strings");
+  if (!["polling", "follow_up", "done"].includes(v.phase as string))
+    problems.push("phase must be polling, follow_up or done");
+  if (typeof v.attempt !== "number") problems.push("attempt must be a number");
+  if (problems.length) throw new TypeError(`invalid task state: ${problems.join("; ")}`);
+}
