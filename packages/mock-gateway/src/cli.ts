@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { TEST_CARDS } from "./cards.js";
-import { ManualClock } from "./clock.js";
+import { ManualClock, SkewClock } from "./clock.js";
 import type { Fault } from "./faults.js";
 import { DEFAULT_SECRET_KEY, DEFAULT_SHOP_ID, startMockGateway } from "./server.js";
 
@@ -19,6 +19,7 @@ Options:
   --incomplete-resolve-ms <n>  how long 3-D Secure takes to resolve (default 1000)
   --admin                      enable /__mock/* (clock, faults, reset, stats, webhooks)
   --manual-clock               time moves only through POST /__mock/clock {"advanceMs": n} (needs --admin)
+  --skew-clock                 real time that POST /__mock/clock can also move forward (needs --admin)
   --faults <file.json>         faults to inject: [{"kind":"error","rate":0.1,"routes":["createPayment"]}]
   --fault-seed <n>             seed for fault injection (default 1)
   --public-url <url>           origin to put in status_url/response_url (when behind a proxy)
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
         "incomplete-resolve-ms": { type: "string" },
         admin: { type: "boolean" },
         "manual-clock": { type: "boolean" },
+        "skew-clock": { type: "boolean" },
         faults: { type: "string" },
         "fault-seed": { type: "string" },
         "public-url": { type: "string" },
@@ -113,6 +115,7 @@ async function main(): Promise<void> {
       faults,
       faultSeed: int("fault-seed", values["fault-seed"] as string | undefined, 1),
       ...(values["manual-clock"] ? { clock: new ManualClock() } : {}),
+      ...(values["skew-clock"] ? { clock: new SkewClock() } : {}),
       ...(values["public-url"] ? { publicUrl: values["public-url"] as string } : {}),
     });
   } catch (e) {
@@ -124,7 +127,7 @@ async function main(): Promise<void> {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   process.stdout.write(
-    `PayCross mock gateway listening on ${gateway.url} (shop ${gateway.shopId}${values.admin ? ", admin on" : ""}${values["manual-clock"] ? ", manual clock" : ""})\n`,
+    `PayCross mock gateway listening on ${gateway.url} (shop ${gateway.shopId}${values.admin ? ", admin on" : ""}${values["manual-clock"] ? ", manual clock" : values["skew-clock"] ? ", skew clock" : ""})\n`,
   );
 }
 

@@ -177,3 +177,29 @@ describe("idempotency (RequestID) and duplicate_check", () => {
     expect((await h.call("POST", "/transactions/payments", off)).status).toBe(200);
   });
 });
+
+describe("the skew clock", () => {
+  it("lets tasks finish in real time and still jumps 24 hours", async () => {
+    const { SkewClock, startMockGateway } = await import("../src/index.js");
+    const clock = new SkewClock();
+    const gw = await startMockGateway({ clock, asyncDelayMs: 20, admin: true });
+    try {
+      const auth = `Basic ${Buffer.from(`${gw.shopId}:${gw.secretKey}`).toString("base64")}`;
+      const get = (p: string) => fetch(gw.url + p, { headers: { authorization: auth } });
+      const sub = await fetch(`${gw.url}/async/transactions/payments`, {
+        method: "POST",
+        headers: { authorization: auth },
+        body: JSON.stringify({ request: payment() }),
+      }).then((r) => r.json());
+      await expect
+        .poll(async () => (await get(`/async/result/${sub.request_id}`)).status, { timeout: 2_000 })
+        .toBe(200);
+      const before = clock.now();
+      gw.advance(RESULT_RETENTION_MS);
+      expect(clock.now() - before).toBeGreaterThanOrEqual(RESULT_RETENTION_MS);
+      expect((await get(`/async/result/${sub.request_id}`)).status).toBe(404);
+    } finally {
+      await gw.close();
+    }
+  });
+});

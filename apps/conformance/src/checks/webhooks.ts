@@ -1,0 +1,133 @@
+/** webhooks: notifications arrive at notification_url, match the contract, and authenticate. */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { verifyNotification } from "@paycross/client";
+import type { Context } from "../context.js";
+import type { CheckInfo } from "../types.js";
+import { scenario } from "./async.js";
+
+export const CHECKS: CheckInfo[] = [
+  {
+    id: "webhooks.notification_arrives",
+    suite: "webhooks",
+    description: "A transaction with notification_url is notified there.",
+  },
+  {
+    id: "webhooks.notification_schema",
+    suite: "webhooks",
+    description: "The notification body is the contract's transaction answer.",
+  },
+  {
+    id: "webhooks.notification_authenticated",
+    suite: "webhooks",
+    description:
+      "The notification carries the shop's Basic credentials and, where a public key is known, a valid Content-Signature.",
+  },
+];
+
+export interface WebhookTarget {
+  /** Where the receiver listens (loopback by default). */
+  listenHost: string;
+  listenPort: number;
+  /** The URL the gateway is told to call; defaults to the receiver's own address. */
+  publicUrl?: string;
+}
+
+interface Received {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export async function run(ctx: Context, target: WebhookTarget | undefined): Promise<void> {
+  if (!target) {
+    for (const c of CHECKS)
+      ctx.notApplicable(
+        c.id,
+        "no callback address: pass --webhook-url (and --webhook-listen) for a remote gateway",
+      );
+    return;
+  }
+  const received: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => {
+      body += c;
+    });
+    req.on("end", () => {
+      received.push({ headers: req.headers, body });
+      res.statusCode = 200;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(target.listenPort, target.listenHost, r));
+  try {
+    const port = (server.address() as AddressInfo).port;
+    const url = target.publicUrl ?? `http://${target.listenHost}:${port}/paycross-notifications`;
+    await scenario(async () => {
+      const res = await ctx.send(
+        "webhooks.notification_arrives",
+        {
+          method: "POST",
+          path: "/transactions/payments",
+          body: { request: ctx.payment("successful", { notification_url: url }) },
+        },
+        "createPayment",
+      );
+      const uid = (res.json as { transaction?: { uid?: string } } | undefined)?.transaction?.uid;
+      const until = Date.now() + ctx.profile.asyncTimeoutMs;
+      let hit: Received | undefined;
+      while (Date.now() < until && !hit) {
+        hit = received.find((r) => r.body.includes(String(uid)));
+        if (!hit) await ctx.sleep(50);
+      }
+      if (!hit) {
+        ctx.fail(
+          "webhooks.notification_arrives",
+          `no notification for ${uid} at ${url} within ${ctx.profile.asyncTimeoutMs} ms`,
+          { exchange: res.exchange },
+        );
+        return;
+      }
+      ctx.pass("webhooks.notification_arrives", { exchange: res.exchange });
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(hit.body);
+      } catch {
+        parsed = undefined;
+      }
+      const issues =
+        parsed === undefined
+          ? [{ instancePath: "", message: "body is not JSON" }]
+          : ctx.contract.validateSchema("TransactionResponse", parsed);
+      ctx.expect(
+        "webhooks.notification_schema",
+        issues.length === 0,
+        `${issues[0]?.instancePath || "(root)"} ${issues[0]?.message}`,
+      );
+      const publicKey = ctx.profile.webhookPublicKey ?? (await fetchMockKey(ctx));
+      const problems: string[] = [];
+      for (const verifier of [
+        { shopId: ctx.http.target.shopId, secretKey: ctx.http.target.secretKey },
+        ...(publicKey ? [{ publicKey }] : []),
+      ]) {
+        try {
+          verifyNotification({ headers: hit.headers, body: hit.body }, verifier);
+        } catch (e) {
+          problems.push((e as Error).message);
+        }
+      }
+      ctx.expect("webhooks.notification_authenticated", problems.length === 0, problems.join("; "));
+    });
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+}
+
+async function fetchMockKey(ctx: Context): Promise<string | undefined> {
+  if (!ctx.profile.webhookPublicKeyPath) return undefined;
+  const res = await ctx.http
+    .send({ method: "GET", path: ctx.profile.webhookPublicKeyPath })
+    .catch(() => undefined);
+  return (res?.json as { publicKey?: string } | undefined)?.publicKey;
+}

@@ -1,0 +1,120 @@
+/** Deliberately broken gateways: a proxy in front of the mock that breaks one rule of the contract. */
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type MockGateway, SkewClock, startMockGateway } from "@paycross/mock-gateway";
+
+export type Breakage =
+  | "none"
+  | "drop_required_field"
+  | "unknown_id_200"
+  | "read_once_twice"
+  | "status_backwards"
+  | "text_html"
+  | "server_error_on_bad_body"
+  | "accepts_wrong_credentials"
+  | "async_url_elsewhere";
+
+function body(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+  });
+}
+
+export async function brokenGateway(breakage: Breakage) {
+  let gw: MockGateway | undefined;
+  const errorResults = new Map<string, { status: number; text: string }>();
+  const completedOnce = new Set<string>();
+  const proxy = createServer(async (req, res) => {
+    const raw = await body(req);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers))
+      if (typeof v === "string" && k !== "host" && k !== "content-length") headers[k] = v;
+    if (breakage === "accepts_wrong_credentials")
+      headers.authorization = `Basic ${Buffer.from(`${gw!.shopId}:${gw!.secretKey}`).toString("base64")}`;
+    const upstream = await fetch(gw!.url + (req.url ?? "/"), {
+      method: req.method ?? "GET",
+      headers,
+      body: raw.length ? raw : null,
+    });
+    let status = upstream.status;
+    let text = await upstream.text();
+    let contentType = upstream.headers.get("content-type") ?? "application/json";
+    const path = req.url ?? "";
+    const result = /^\/async\/result\/([^/?]+)/.exec(path);
+    const statusPath = /^\/async\/status\/([^/?]+)/.exec(path);
+    let json: Record<string, unknown> | undefined;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    switch (breakage) {
+      case "drop_required_field":
+        if (json && typeof json.transaction === "object" && json.transaction) {
+          delete (json.transaction as Record<string, unknown>).uid;
+          text = JSON.stringify(json);
+        }
+        break;
+      case "unknown_id_200":
+        if ((result || statusPath) && status === 404) {
+          status = 200;
+          text = JSON.stringify({ status: "processing", request_id: (result ?? statusPath)![1] });
+        }
+        break;
+      case "read_once_twice":
+        if (result && status !== 200 && status !== 425 && status !== 404)
+          errorResults.set(result[1]!, { status, text });
+        if (result && status === 404 && errorResults.has(result[1]!))
+          ({ status, text } = errorResults.get(result[1]!)!);
+        break;
+      case "status_backwards":
+        if (statusPath && json?.status === "completed") {
+          if (completedOnce.has(statusPath[1]!))
+            text = JSON.stringify({ status: "processing", request_id: statusPath[1] });
+          completedOnce.add(statusPath[1]!);
+        }
+        break;
+      case "text_html":
+        contentType = "text/html; charset=utf-8";
+        break;
+      case "server_error_on_bad_body":
+        if (status === 422 && req.method === "POST") {
+          status = 500;
+          text = JSON.stringify({ message: "We're sorry, but something went wrong" });
+        }
+        break;
+      case "async_url_elsewhere":
+        if (json && typeof json.status_url === "string") {
+          json.status_url = String(json.status_url).replace(/^http:\/\/[^/]+/, "http://127.0.0.2:9");
+          text = JSON.stringify(json);
+        }
+        break;
+    }
+    const out: Record<string, string> = { "content-type": contentType };
+    const retryAfter = upstream.headers.get("retry-after");
+    if (retryAfter) out["retry-after"] = retryAfter;
+    res.writeHead(status, out);
+    res.end(text);
+  });
+  await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  gw = await startMockGateway({
+    clock: new SkewClock(),
+    admin: true,
+    asyncDelayMs: 60,
+    incompleteResolveMs: 200,
+    publicUrl: url,
+  });
+  return {
+    url,
+    gw,
+    target: { baseUrl: url, shopId: gw.shopId, secretKey: gw.secretKey },
+    async close() {
+      proxy.closeAllConnections();
+      await new Promise<void>((r) => proxy.close(() => r()));
+      await gw!.close();
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startMockGateway } from "@paycross/mock-gateway";
+import { afterAll, describe, expect, it } from "vitest";
+
+const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "paycross-conformance-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(args: string[], env: Record<string, string> = {}) {
+  return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    // From a folder outside the workspace: the bin must work on its own.
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: "1", ...env },
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      err += d;
+    });
+    child.on("close", (code) => resolve({ code, out, err }));
+  });
+}
+
+describe("paycross-conformance", () => {
+  it("--help exits 0; --list-checks names every check", async () => {
+    expect((await run(["--help"])).code).toBe(0);
+    const list = await run(["--list-checks"]);
+    expect(list.out).toMatch(/async\.read_once_error\s+A non-200 result is returned once/);
+  });
+
+  it("with no arguments checks the embedded mock and exits 0, writing JUnit", {
+    timeout: 60_000,
+  }, async () => {
+    const junitPath = join(dir, "junit.xml");
+    const r = await run(["--reporter", "pretty", "--reporter", `junit=${junitPath}`]);
+    expect(r.code, r.err + r.out).toBe(0);
+    expect(r.out).toMatch(/All applicable checks passed/);
+    expect(readFileSync(junitPath, "utf8")).toMatch(/<testsuites name="paycross-conformance"/);
+  });
+
+  it("runs against a gateway given only a URL and credentials, never echoing the key", {
+    timeout: 60_000,
+  }, async () => {
+    const gw = await startMockGateway({ secretKey: "sandbox-secret-abc123", asyncDelayMs: 50 });
+    try {
+      const r = await run(["--base-url", gw.url, "--suite", "contract,auth", "--reporter", "json"], {
+        PAYCROSS_SHOP_ID: gw.shopId,
+        PAYCROSS_SECRET_KEY: "sandbox-secret-abc123",
+      });
+      expect(r.code, r.err).toBe(0);
+      const report = JSON.parse(r.out);
+      expect(report.failed).toBe(0);
+      expect(r.out + r.err).not.toContain("sandbox-secret-abc123");
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it("exits 1 when a check fails against the target", { timeout: 60_000 }, async () => {
+    const gw = await startMockGateway();
+    try {
+      // Wrong key: every authenticated check fails; the key is never printed.
+      const r = await run([
+        "--base-url",
+        gw.url,
+        "--shop-id",
+        gw.shopId,
+        "--secret-key",
+        "wrong-key-zzz",
+        "--suite",
+        "contract",
+      ]);
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/reproduce: curl -sS -X POST/);
+      expect(r.out + r.err).not.toContain("wrong-key-zzz");
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it("exits 2 on bad usage, naming the problem", async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [["--frobnicate"], /Unknown option '--frobnicate'/],
+      [["--suite", "nope"], /unknown suite "nope"/],
+      [["--reporter", "xml"], /unknown reporter "xml"/],
+      [
+        ["--base-url", "https://gateway.pay-cross.com", "--shop-id", "1", "--secret-key", "k"],
+        /production gateway/,
+      ],
+      [["--base-url", "http://127.0.0.1:9"], /needs --shop-id and --secret-key/],
+      [["--rate", "fast"], /--rate must be a number/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.err).toMatch(message);
+    }
+    const badProfile = join(dir, "bad-profile.json");
+    writeFileSync(badProfile, JSON.stringify({ cards: { successful: "12" } }));
+    const r = await run([
+      "--profile",
+      badProfile,
+      "--base-url",
+      "http://127.0.0.1:9",
+      "--shop-id",
+      "1",
+      "--secret-key",
+      "k",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/cards\.successful must be a card number/);
+  });
+
+  it("exits 2 when the target is unreachable", async () => {
+    const r = await run([
+      "--base-url",
+      "http://127.0.0.1:9",
+      "--shop-id",
+      "1",
+      "--secret-key",
+      "k",
+      "--timeout-ms",
+      "2000",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9/);
+  });
+});
