@@ -36,7 +36,7 @@ export async function brokenGateway(breakage: Breakage) {
     const upstream = await fetch(gw!.url + (req.url ?? "/"), {
       method: req.method ?? "GET",
       headers,
-      body: raw.length ? raw : null,
+      body: raw.length ? raw.toString("utf8") : null,
     });
     let status = upstream.status;
     let text = await upstream.text();
