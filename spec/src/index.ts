@@ -16,6 +16,7 @@ export type JsonSchema = Record<string, unknown>;
 export interface OpenApiDocument {
   openapi: string;
   info: { title: string; version: string };
+  tags?: Array<{ name: string; description: string }>;
   paths: Record<string, Record<string, OperationObject>>;
   webhooks: Record<string, Record<string, OperationObject>>;
   components: {

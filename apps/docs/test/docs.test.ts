@@ -1,0 +1,90 @@
+/**
+ * The rendered reference in a real browser (Debian's chromium through playwright-core), with every
+ * request that leaves the local server blocked: the page must stand on its own.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Contract } from "@paycross/spec";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const html = new URL("../dist/index.html", import.meta.url);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const contract = new Contract();
+
+let server: Server;
+let browser: Browser;
+let page: Page;
+let origin: string;
+const blocked: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(html)) throw new Error("dist/index.html is missing: run the docs build first (turbo does)");
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no browser at ${CHROMIUM}: scripts/install-browser.sh installs Debian's chromium`);
+  const page0 = readFileSync(html);
+  server = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(page0);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin) || url.startsWith("data:")) return route.continue();
+    blocked.push(url);
+    return route.abort();
+  });
+  await page.goto(`${origin}/`, { waitUntil: "load" });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+});
+
+describe("the rendered API reference", () => {
+  it("renders every operation of the contract and the webhook, with nothing loaded from outside", async () => {
+    const text = async () => (await page.locator("body").innerText()).replace(/\s+/g, " ");
+    await expect.poll(text, { timeout: 30_000 }).toContain("Retention of results");
+    // The reference renders one tag at a time: open each and collect what it shows.
+    let seen = await text();
+    for (const tag of contract.document.tags ?? []) {
+      await page.getByText(tag.name, { exact: true }).first().click();
+      await expect
+        .poll(text, { timeout: 10_000 })
+        .toContain(tag.description.replace(/`/g, "").split(/[.:]/)[0]!.trim().slice(0, 40));
+      seen += await text();
+    }
+    for (const op of contract.operations) expect(seen, op.operationId).toContain(op.object.summary!);
+    expect(seen).toContain("Transaction notification (webhook)");
+    expect(seen).toMatch(/returned once/);
+    // The page fetched nothing it needs from elsewhere (at most Redocly's logo image was refused).
+    for (const url of blocked) expect(url).toMatch(/\.(svg|png|ico)$/);
+  });
+
+  it("finds an operation by name with its search box", async () => {
+    await page.keyboard.press("Control+k");
+    const input = page.locator("input").first();
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill("Void an authorization");
+    const results = page.getByText("/async/transactions/voids");
+    await expect.poll(async () => await results.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await page.screenshot({ path: new URL("../test-results/docs-search.png", import.meta.url).pathname });
+  });
+});
