@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { transformSync } from "esbuild";
 
-const BUDGET_GZIP_BYTES = 6 * 1024;
+const BUDGET_GZIP_BYTES = 7 * 1024;
 const code = readFileSync(new URL("../dist/index.js", import.meta.url), "utf8");
 const minified = transformSync(code, { minify: true, format: "esm", target: "node20" }).code;
 const gz = gzipSync(minified, { level: 9 }).length;

@@ -6,6 +6,7 @@ import { HttpCore, type RawResponse } from "./http.js";
 import { TRANSACTION_OPERATIONS, type TransactionOperationName } from "./operations.js";
 import { createRedactor, type Redactor } from "./redact.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
+import { nodeTransport } from "./transport/node.js";
 import { fetchTransport, type Transport } from "./transport/types.js";
 import type {
   BalanceRequest,
@@ -26,7 +27,7 @@ export interface ClientOptions {
   secretKey: string;
   /** Gateway origin, e.g. a sandbox. Default: the production gateway. */
   baseUrl?: string;
-  /** A fetch-compatible function (proxies, tests). Ignored when `transport` is given. */
+  /** A fetch-compatible function (proxies, tests); the default is Node's http client on a keep-alive agent. */
   fetch?: typeof fetch;
   /** A transport, e.g. `undiciTransport()` from `@paycross/client/undici`. */
   transport?: Transport;
@@ -131,7 +132,7 @@ export function createClient(options: ClientOptions): PayCrossClient {
 
   const redact = createRedactor([options.secretKey]);
   const core = new HttpCore({
-    transport: options.transport ?? fetchTransport(options.fetch ?? globalThis.fetch),
+    transport: options.transport ?? (options.fetch ? fetchTransport(options.fetch) : nodeTransport()),
     authorization: `Basic ${Buffer.from(`${shopId}:${options.secretKey}`).toString("base64")}`,
     headers: { ...options.headers },
     timeoutMs,
