@@ -135,6 +135,8 @@ export class Contract {
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly byId = new Map<string, Operation>();
   private readonly compiledPaths: CompiledPath[];
+  /** Paths without parameters, looked up before any regex: most requests hit one of these. */
+  private readonly literalPaths = new Map<string, string>();
 
   constructor(document: OpenApiDocument = loadDocument()) {
     this.document = document;
@@ -186,6 +188,8 @@ export class Contract {
       })
       // A literal path (`/transactions/payments`) wins over a templated one (`/transactions/{uid}`).
       .sort((a, b) => b.literalSegments - a.literalSegments);
+    for (const template of Object.keys(document.paths))
+      if (!template.includes("{")) this.literalPaths.set(template, template);
   }
 
   operation(operationId: string): Operation {
@@ -202,6 +206,13 @@ export class Contract {
     | { operation: Operation; params: Record<string, string> }
     | { operation: undefined; pathExists: boolean } {
     const lower = method.toLowerCase();
+    const literal = this.literalPaths.get(pathname);
+    if (literal !== undefined) {
+      const object = this.document.paths[literal]?.[lower];
+      return object
+        ? { operation: this.operation(object.operationId), params: {} }
+        : { operation: undefined, pathExists: true };
+    }
     for (const p of this.compiledPaths) {
       const m = p.regex.exec(pathname);
       if (!m) continue;

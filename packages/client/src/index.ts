@@ -35,6 +35,7 @@ export {
   type RetryPolicy,
   sleep,
 } from "./retry.js";
+export { type NodeTransportOptions, nodeTransport } from "./transport/node.js";
 export {
   fetchTransport,
   type Transport,

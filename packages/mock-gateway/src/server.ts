@@ -86,6 +86,21 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
   const clock = options.clock ?? systemClock;
   const manual = clock instanceof ManualClock ? clock : undefined;
   const contract = getContract().precompile();
+  // Header rules of each operation (X-API-Version on the balance query), resolved once.
+  const headerRules = new Map(
+    contract.operations.map((o) => [
+      o.operationId,
+      contract
+        .parameters(o.operationId)
+        .filter((p) => p.in === "header" && p.name !== "RequestID")
+        .map((p) => ({
+          name: p.name,
+          lower: p.name.toLowerCase(),
+          required: Boolean(p.required),
+          expected: (p.schema as { const?: string }).const,
+        })),
+    ]),
+  );
   const authorization = `Basic ${Buffer.from(`${shopId}:${secretKey}`).toString("base64")}`;
   const expectedAuth = Buffer.from(authorization);
   const faults = new FaultInjector(options.faults ?? [], options.faultSeed ?? 1);
@@ -236,10 +251,9 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
       if (issues.length > 0) return send(res, 422, validationError(issues));
       body = parsed as Json;
     }
-    for (const p of contract.parameters(op.operationId)) {
-      if (p.in !== "header" || p.name === "RequestID") continue;
-      const value = req.headers[p.name.toLowerCase()];
-      const expected = (p.schema as { const?: string }).const;
+    for (const p of headerRules.get(op.operationId) ?? []) {
+      const value = req.headers[p.lower];
+      const expected = p.expected;
       if (
         (p.required && value === undefined) ||
         (expected !== undefined && value !== undefined && value !== expected)

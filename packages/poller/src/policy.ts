@@ -24,9 +24,11 @@ export interface PollPolicy {
   followUpMaxDelayMs: number;
 }
 
+// Tuned on uniform 0.2–5 s completions (bench/poller-efficiency.mjs): a steep ramp to a 1 s cap spends
+// few reads on slow tasks while fast ones are seen within ~0.3 s.
 export const DEFAULT_POLICY: PollPolicy = {
-  initialDelayMs: 250,
-  multiplier: 2,
+  initialDelayMs: 300,
+  multiplier: 3,
   maxDelayMs: 1_000,
   jitter: 0.2,
   maxRetryAfterMs: 30_000,

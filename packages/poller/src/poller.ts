@@ -270,14 +270,14 @@ export function createPoller(options: PollerOptions): Poller {
         } else if (st.state === "unknown") {
           await unknown(task);
         } else {
-          schedule(task, pollDelay(policy, s.attempt++, "polling"));
+          schedule(task, pollDelay(policy, ++s.attempt, "polling"));
         }
         return;
       }
       const r: AsyncResult = await client.async.result(s.responseUrl, call);
       emit(task, { type: "answer", taskId: s.id, what, status: r.status });
       if (r.state === "processing") {
-        schedule(task, pollDelay(policy, s.attempt++, "polling"));
+        schedule(task, pollDelay(policy, ++s.attempt, "polling"));
       } else if (r.state === "completed") {
         s.result = r.data;
         const tx = transactionOf(r.data);

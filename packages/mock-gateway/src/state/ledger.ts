@@ -32,6 +32,8 @@ interface CardData {
   exp_month: number;
   exp_year: number;
   token: string;
+  /** sha256 of the number: what `credit_card.stamp` shows. */
+  stamp: string;
 }
 
 export interface StoredTransaction {
@@ -82,6 +84,8 @@ export class Ledger {
   private readonly transactions = new Map<string, StoredTransaction>();
   private readonly byTrackingId = new Map<string, string[]>();
   private readonly tokens = new Map<string, CardData>();
+  /** The same card is hashed once, not on every request (hashing dominated the mock's CPU profile). */
+  private readonly cards = new Map<string, CardData>();
   private readonly recentFingerprints = new Map<string, number>();
   private readonly balances = new Map<string, number>();
 
@@ -99,6 +103,7 @@ export class Ledger {
     this.transactions.clear();
     this.byTrackingId.clear();
     this.tokens.clear();
+    this.cards.clear();
     this.recentFingerprints.clear();
     this.balances.clear();
   }
@@ -274,7 +279,7 @@ export class Ledger {
     if (tx.card) {
       out.credit_card = {
         holder: tx.card.holder,
-        stamp: createHash("sha256").update(tx.card.number).digest("hex"),
+        stamp: tx.card.stamp,
         brand: brandOf(tx.card.number),
         last_4: tx.card.number.slice(-4),
         first_1: tx.card.number.slice(0, 1),
@@ -340,9 +345,17 @@ export class Ledger {
     ) {
       return error(422, "Credit card is expired", { credit_card: { exp_year: ["is expired"] } });
     }
-    const token = createHash("sha256").update(`token:${number}:${exp_month}:${exp_year}`).digest("hex");
-    const card: CardData = { number, holder: (cardReq.holder as string) ?? null, exp_month, exp_year, token };
-    this.tokens.set(token, card);
+    const holder = (cardReq.holder as string) ?? null;
+    const key = `${number}|${exp_month}|${exp_year}|${holder}`;
+    let card = this.cards.get(key);
+    if (!card) {
+      const token = createHash("sha256").update(`token:${number}:${exp_month}:${exp_year}`).digest("hex");
+      const stamp = createHash("sha256").update(number).digest("hex");
+      card = { number, holder, exp_month, exp_year, token, stamp };
+      if (this.cards.size > 100_000) this.cards.clear();
+      this.cards.set(key, card);
+      this.tokens.set(token, card);
+    }
     return card;
   }
 
