@@ -42,9 +42,13 @@ async function runPoller(url, n) {
   const before = await stats(url);
   const lags = [];
   const seen = new Map();
-  let peakRss = process.memoryUsage().rss;
+  const baseRss = process.memoryUsage().rss;
+  let peakRss = baseRss;
+  let peakHeap = 0;
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
   }, 50);
   const waits = [];
   await submitAll(
@@ -75,6 +79,8 @@ async function runPoller(url, n) {
     lags,
     requestsPerTask: reads / n,
     peakRss,
+    baseRss,
+    peakHeap,
     duplicates,
     lost,
     bad: [...seen.keys()].filter((k) => k.startsWith("bad:")),
@@ -106,7 +112,21 @@ async function runNaive(url, n, intervalMs) {
   return { lags, requestsPerTask: reads / n };
 }
 
+/** Runs in a child process of its own, so that the peak RSS is the poller's and nothing else's. */
 export async function pollerEfficiency({ quick }) {
+  const { execFile } = await import("node:child_process");
+  const { promisify } = await import("node:util");
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [new URL(import.meta.url).pathname, "--child", ...(quick ? ["--quick"] : [])],
+    {
+      maxBuffer: 16 * 2 ** 20,
+    },
+  );
+  return JSON.parse(stdout.trim().split("\n").pop());
+}
+
+async function measure({ quick }) {
   const n = quick ? 300 : 10_000;
   const mock = await startChild(process.execPath, [new URL("./servers/mock.mjs", import.meta.url).pathname], {
     DELAY: `uniform:${MIN}:${MAX}`,
@@ -123,7 +143,7 @@ export async function pollerEfficiency({ quick }) {
     const ratio = ours.requestsPerTask / naive.requestsPerTask;
     const rows = [
       [
-        "@paycross/poller (defaults: 300 ms first, ×3, cap 1 s, ±20%)",
+        "@paycross/poller (defaults: 500 ms first, ×2, cap 1 s, ±20%)",
         fmt(ours.requestsPerTask, 2),
         fmt(meanLag),
         fmt(percentile(ours.lags, 50)),
@@ -148,7 +168,7 @@ export async function pollerEfficiency({ quick }) {
         "",
         `- Target: p99 lag ≤ 1.5 s + the backoff cap (${cap} ms) = ${1500 + cap} ms: **${fmt(p99)} ms**: ${p99 <= 1500 + cap ? "met" : "missed"}.`,
         `- Target: reads per task ≤ 1.5× the naive poller's at equal mean lag: **${fmt(ratio, 2)}×**: ${ratio <= 1.5 ? "met" : "missed"}.`,
-        `- Target: peak RSS < 200 MB: **${fmt(ours.peakRss / 2 ** 20)} MB**: ${ours.peakRss < 200 * 2 ** 20 ? "met" : "missed"}.`,
+        `- Target: peak RSS < 200 MB: **${fmt(ours.peakRss / 2 ** 20)} MB** for the whole poller process (${fmt(ours.baseRss / 2 ** 20)} MB before the first task; peak V8 heap ${fmt(ours.peakHeap / 2 ** 20)} MB): ${ours.peakRss < 200 * 2 ** 20 ? "met" : "missed"}.`,
         `- Target: zero lost or duplicated outcomes: lost ${ours.lost}, duplicated ${ours.duplicates}, not completed ${ours.bad.length}: ${ours.lost === 0 && ours.duplicates === 0 && ours.bad.length === 0 ? "met" : "missed"}.`,
       ].join("\n"),
       checks: {
@@ -163,4 +183,10 @@ export async function pollerEfficiency({ quick }) {
   } finally {
     await mock.stop();
   }
+}
+
+if (process.argv.includes("--child")) {
+  const result = await measure({ quick: process.argv.includes("--quick") });
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
 }

@@ -1,21 +1,13 @@
 // The ceiling: a bare node:http server answering one fixed transaction body.
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 
-const body = JSON.stringify({
-  transaction: {
-    uid: "8a3b7c1e-2f4d-4c5b-9e6a-1d2c3b4a5f60",
-    status: "successful",
-    type: "payment",
-    amount: 100,
-    currency: "USD",
-    description: "bench",
-    tracking_id: "order-1",
-    message: "Successfully processed",
-    test: true,
-    created_at: "2026-11-27T10:15:30.123Z",
-    updated_at: "2026-11-27T10:15:31.456Z",
-  },
-});
+// The same answer the gateway gives to a payment (the contract's example), so the ceiling writes as many
+// bytes per response as the mock does.
+const spec = JSON.parse(readFileSync(new URL("../../spec/dist/openapi.json", import.meta.url), "utf8"));
+const body = JSON.stringify(
+  spec.paths["/transactions/payments"].post.responses["200"].content["application/json"].example,
+);
 const server = createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
   req.resume();
   req.on("end", () => {

@@ -24,11 +24,11 @@ export interface PollPolicy {
   followUpMaxDelayMs: number;
 }
 
-// Tuned on uniform 0.2–5 s completions (bench/poller-efficiency.mjs): a steep ramp to a 1 s cap spends
-// few reads on slow tasks while fast ones are seen within ~0.3 s.
+// Async mode is for slow operations: a first look at 0.5 s and a 1 s cap spend few reads on a task that
+// takes seconds, and bound the detection lag at about 1 s (bench/poller-efficiency.mjs measures both).
 export const DEFAULT_POLICY: PollPolicy = {
-  initialDelayMs: 300,
-  multiplier: 3,
+  initialDelayMs: 500,
+  multiplier: 2,
   maxDelayMs: 1_000,
   jitter: 0.2,
   maxRetryAfterMs: 30_000,
