@@ -205,6 +205,8 @@ export function createPoller(options: PollerOptions): Poller {
   const finish = async (task: Task, outcome: StoredOutcome) => {
     task.state.phase = "done";
     task.state.outcome = outcome;
+    // The outcome carries the answer now; keeping `result` too would store every transaction twice.
+    delete task.state.result;
     await persist(task); // durable before anyone is told
     const o = toOutcome(task.state);
     settle(task, () => o);
