@@ -43,9 +43,12 @@ if (
 
 let passed = 0;
 let failed = 0;
-for (const group of ["spec", "packages", "apps"]) {
+// Every workspace folder of pnpm-workspace.yaml: spec, packages/*, apps/*, bench.
+for (const group of ["spec", "packages", "apps", "bench"]) {
   const dirs =
-    group === "spec" ? [join(root, "spec")] : readdirSync(join(root, group)).map((d) => join(root, group, d));
+    group === "packages" || group === "apps"
+      ? readdirSync(join(root, group)).map((d) => join(root, group, d))
+      : [join(root, group)];
   for (const dir of dirs) {
     const report = join(dir, "test-results", "vitest.json");
     if (!existsSync(report)) continue;
