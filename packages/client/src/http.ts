@@ -4,6 +4,7 @@
  */
 import {
   errorClassForStatus,
+  gatewayMessageOf,
   PayCrossAbortError,
   PayCrossConnectionError,
   type PayCrossError,
@@ -184,9 +185,7 @@ export class HttpCore {
     const redacted = this.options.redact.value(res.body);
     const ErrorClass = errorClassForStatus(res.status);
     const safeUrl = this.options.redact(url);
-    const gatewayMessage =
-      (redacted as { message?: string; response?: { message?: string } } | undefined)?.message ??
-      (redacted as { response?: { message?: string } } | undefined)?.response?.message;
+    const gatewayMessage = gatewayMessageOf(redacted);
     return new ErrorClass({
       status: res.status,
       idempotencyKey: res.idempotencyKey,
