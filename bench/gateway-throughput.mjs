@@ -32,29 +32,31 @@ function cannon(url, { duration, connections }) {
   });
 }
 
-async function measure(server, { quick }) {
+/** Measures several servers round by round (A, B, A, B …) so that none gets a quieter machine. */
+async function measureAll(servers, { quick }) {
   const connections = 50;
-  await cannon(server.url, { duration: quick ? 0.5 : 1, connections }); // warm-up
-  const runs = [];
+  for (const server of servers) await cannon(server.url, { duration: quick ? 0.5 : 2, connections }); // warm-up (JIT, compiled validators)
+  const runs = servers.map(() => []);
   for (let i = 0; i < (quick ? 1 : 3); i++) {
-    const cpu0 = treeCpuMicros(server.pid);
-    const r = await cannon(server.url, { duration: quick ? 1 : 4, connections });
-    const cpu = treeCpuMicros(server.pid) - cpu0;
-    const total = r.requests.total;
-    runs.push({
-      rps: r.requests.average,
-      p99: r.latency.p99,
-      cpu: cpu / total,
-      non2xx: r.non2xx,
-      errors: r.errors,
-    });
+    for (const [k, server] of servers.entries()) {
+      const cpu0 = treeCpuMicros(server.pid);
+      const r = await cannon(server.url, { duration: quick ? 1 : 4, connections });
+      const cpu = treeCpuMicros(server.pid) - cpu0;
+      runs[k].push({
+        rps: r.requests.average,
+        p99: r.latency.p99,
+        cpu: cpu / r.requests.total,
+        non2xx: r.non2xx,
+        errors: r.errors,
+      });
+    }
   }
-  return {
-    rps: median(runs.map((r) => r.rps)),
-    p99: median(runs.map((r) => r.p99)),
-    cpu: median(runs.map((r) => r.cpu)),
-    non2xx: runs.reduce((a, r) => a + r.non2xx + r.errors, 0),
-  };
+  return runs.map((rs) => ({
+    rps: median(rs.map((r) => r.rps)),
+    p99: median(rs.map((r) => r.p99)),
+    cpu: median(rs.map((r) => r.cpu)),
+    non2xx: rs.reduce((a, r) => a + r.non2xx + r.errors, 0),
+  }));
 }
 
 /** submit → status → result cycles at fixed concurrency against the mock (tasks complete at once). */
@@ -104,12 +106,11 @@ async function asyncCycle(url, pid, { quick }) {
 
 export async function gatewayThroughput({ quick, withPrism = !quick }) {
   const bare = await startChild(process.execPath, [new URL("./servers/bare.mjs", import.meta.url).pathname]);
-  const bareR = await measure(bare, { quick });
-  await bare.stop();
   const mock = await startChild(process.execPath, [new URL("./servers/mock.mjs", import.meta.url).pathname], {
     DELAY: "fixed:0",
   });
-  const mockR = await measure(mock, { quick });
+  const [bareR, mockR] = await measureAll([bare, mock], { quick });
+  await bare.stop();
   const cycle = await asyncCycle(mock.url, mock.pid, { quick });
   await mock.stop();
   let prismR;
@@ -121,7 +122,7 @@ export async function gatewayThroughput({ quick, withPrism = !quick }) {
       {},
       /(http:\/\/127\.0\.0\.1:\d+)/,
     );
-    prismR = await measure(prism, { quick });
+    [prismR] = await measureAll([prism], { quick });
     await prism.stop();
   }
   const rows = [

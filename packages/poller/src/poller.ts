@@ -97,8 +97,6 @@ interface Task {
   waiters: Set<Waiter>;
   cancelNext: (() => void) | undefined;
   busy: boolean;
-  /** Set while a step runs: aborts the HTTP call when the last waiter leaves. */
-  controller: AbortController | undefined;
 }
 
 const RETRYABLE_ERROR_RESULTS = new Set([502, 504]);
@@ -194,10 +192,10 @@ export function createPoller(options: PollerOptions): Poller {
       }
     }
     if (task.waiters.size === 0) {
-      // Nobody waits: stop asking the gateway; the task stays resumable.
+      // Nobody waits: ask the gateway no more; the task stays resumable. A request already in flight is
+      // NOT aborted: it may be reading a result the gateway hands out once, which must reach the store.
       task.cancelNext?.();
       task.cancelNext = undefined;
-      task.controller?.abort();
     }
     scheduler.setKeepAlive(waiting > 0);
   };
@@ -239,8 +237,7 @@ export function createPoller(options: PollerOptions): Poller {
   const step = async (task: Task): Promise<void> => {
     if (task.busy || task.waiters.size === 0 || task.state.phase === "done" || closed) return;
     task.busy = true;
-    task.controller = new AbortController();
-    const call = { signal: task.controller.signal, maxRetries: 0 };
+    const call = { maxRetries: 0 };
     const s = task.state;
     const what =
       s.phase === "follow_up"
@@ -320,7 +317,6 @@ export function createPoller(options: PollerOptions): Poller {
       }
     } finally {
       task.busy = false;
-      task.controller = undefined;
     }
   };
 
@@ -346,7 +342,6 @@ export function createPoller(options: PollerOptions): Poller {
       waiters: new Set(),
       cancelNext: undefined,
       busy: false,
-      controller: undefined,
     };
     tasks.set(state.id, task);
     return task;

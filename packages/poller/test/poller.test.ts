@@ -230,6 +230,21 @@ describe("deadlines, aborts and resuming", () => {
     expect((await task.result()).kind).toBe("completed");
   });
 
+  it("a deadline that passes while a read-once result is in flight does not lose the result", async () => {
+    const { poller, gw, store } = await setup({ asyncDelayMs: 0 });
+    gw.faults.set([{ kind: "latency", latencyMs: 300, routes: ["getAsyncResult"] }]);
+    const task = await poller.submit("capture", { parent_uid: "missing", amount: 3 });
+    const early = await task.result({ deadline: Date.now() + 150 });
+    expect(early.kind).toBe("timed_out");
+    // The read was not aborted: its answer reaches the store though nobody waited for it.
+    await expect
+      .poll(async () => (await store.get(task.id))?.outcome?.kind, { timeout: 2_000 })
+      .toBe("failed");
+    gw.faults.set([]);
+    expect(await task.result()).toMatchObject({ kind: "failed", status: 422 });
+    expect(gw.stats.byOperation.getAsyncResult).toBe(1);
+  });
+
   it("an abort ends the wait at once, with one listener per signal however many tasks share it", async () => {
     const { poller } = await setup({ asyncDelayMs: 10_000 });
     const controller = new AbortController();
