@@ -277,4 +277,3 @@ export function encodeId(value: string, what: string): string {
   return encodeURIComponent(value);
 }
 
-export { PayCrossError };
