@@ -1,6 +1,6 @@
 import createFetchClient, { type Client as FetchClient } from "openapi-fetch";
 import { type AsyncApi, createAsyncApi } from "./async.js";
-import { PayCrossError, PayCrossRejectedError } from "./errors.js";
+import { PayCrossRejectedError } from "./errors.js";
 import type { paths } from "./generated/schema.js";
 import { HttpCore, type RawResponse } from "./http.js";
 import { TRANSACTION_OPERATIONS, type TransactionOperationName } from "./operations.js";
@@ -276,4 +276,3 @@ export function encodeId(value: string, what: string): string {
     throw configError(`${what} must be a non-empty string`);
   return encodeURIComponent(value);
 }
-
