@@ -60,6 +60,7 @@ afterAll(async () => {
 
 describe("the rendered API reference", () => {
   it("renders every operation of the contract and the webhook, with nothing loaded from outside", async () => {
+    // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, not a DOM node: innerText is the rendered text
     const text = async () => (await page.locator("body").innerText()).replace(/\s+/g, " ");
     await expect.poll(text, { timeout: 30_000 }).toContain("Retention of results");
     // The reference renders one tag at a time: open each and collect what it shows.
