@@ -9,7 +9,11 @@ import { join } from "node:path";
 const root = new URL("..", import.meta.url).pathname;
 const turbo = join(root, "node_modules", ".bin", "turbo");
 // turbo looks for the pinned pnpm on PATH; the workspace installs it as a dev dependency.
-const env = { ...process.env, PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH}` };
+const env = {
+  ...process.env,
+  TURBO_TELEMETRY_DISABLED: "1",
+  PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH}`,
+};
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: "inherit", env }).status ?? 1;
 
 let failedSteps = 0;

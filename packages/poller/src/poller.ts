@@ -78,9 +78,13 @@ export interface TaskHandle {
 }
 
 export interface PollerStats {
+  /** HTTP requests sent for polling, follow-ups and recovery (not the submits). */
   requests: number;
   retries: number;
+  /** Outcomes handed to callers, by kind. */
   outcomes: Record<Outcome["kind"], number>;
+  /** Time from submit to a final outcome stored, over the tasks this poller finished. */
+  timeToResultMs: { count: number; mean: number; max: number };
 }
 
 interface Waiter {
@@ -136,6 +140,7 @@ export function createPoller(options: PollerOptions): Poller {
     requests: 0,
     retries: 0,
     outcomes: { completed: 0, failed: 0, unknown: 0, timed_out: 0, aborted: 0 },
+    timeToResultMs: { count: 0, mean: 0, max: 0 },
   };
   // One abort listener per distinct signal, however many tasks share it.
   const bySignal = new Map<AbortSignal, { waiters: Set<[Task, Waiter]>; listener: () => void }>();
@@ -206,6 +211,11 @@ export function createPoller(options: PollerOptions): Poller {
     // The outcome carries the answer now; keeping `result` too would store every transaction twice.
     delete task.state.result;
     await persist(task); // durable before anyone is told
+    const took = Date.now() - task.state.submittedAt;
+    const t = stats.timeToResultMs;
+    t.count++;
+    t.mean += (took - t.mean) / t.count;
+    t.max = Math.max(t.max, took);
     const o = toOutcome(task.state);
     settle(task, () => o);
   };

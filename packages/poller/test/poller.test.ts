@@ -39,6 +39,10 @@ describe("outcomes", () => {
     expect(outcome.transaction?.status).toBe("successful");
     expect(outcome.state.phase).toBe("done");
     expect(gw.stats.byOperation.getAsyncResult).toBeLessThanOrEqual(4);
+    expect(poller.stats.requests).toBe(gw.stats.byOperation.getAsyncResult);
+    expect(poller.stats.outcomes.completed).toBe(1);
+    expect(poller.stats.timeToResultMs.count).toBe(1);
+    expect(poller.stats.timeToResultMs.max).toBeGreaterThanOrEqual(50);
   });
 
   it("completed with a declined transaction is still completed (a decline is not an error)", async () => {
