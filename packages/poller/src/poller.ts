@@ -205,6 +205,14 @@ export function createPoller(options: PollerOptions): Poller {
     scheduler.setKeepAlive(waiting > 0);
   };
 
+  /** Ends one caller's wait without touching the task: it stays resumable. */
+  const release = (task: Task, w: Waiter, kind: "timed_out" | "aborted") => {
+    if (!task.waiters.has(w)) return;
+    detach(task, w);
+    stats.outcomes[kind]++;
+    w.resolve({ kind, state: copy(task.state) });
+  };
+
   const finish = async (task: Task, outcome: StoredOutcome) => {
     task.state.phase = "done";
     task.state.outcome = outcome;
@@ -381,12 +389,6 @@ export function createPoller(options: PollerOptions): Poller {
           onProgress: opts.onProgress,
           cancelDeadline: undefined,
         };
-        const leave = (kind: "timed_out" | "aborted") => {
-          if (!task.waiters.has(w)) return;
-          detach(task, w);
-          stats.outcomes[kind]++;
-          resolve({ kind, state: copy(task.state) });
-        };
         if (opts.signal?.aborted) {
           stats.outcomes.aborted++;
           resolve({ kind: "aborted", state: copy(task.state) });
@@ -395,19 +397,15 @@ export function createPoller(options: PollerOptions): Poller {
         task.waiters.add(w);
         waiting++;
         scheduler.setKeepAlive(true);
-        if (Number.isFinite(deadline)) w.cancelDeadline = scheduler.at(deadline, () => leave("timed_out"));
+        if (Number.isFinite(deadline))
+          w.cancelDeadline = scheduler.at(deadline, () => release(task, w, "timed_out"));
         if (opts.signal) {
           let group = bySignal.get(opts.signal);
           if (!group) {
             const g = {
               waiters: new Set<[Task, Waiter]>(),
               listener: () => {
-                for (const [t, waiter] of [...g.waiters]) {
-                  if (!t.waiters.has(waiter)) continue;
-                  detach(t, waiter);
-                  stats.outcomes.aborted++;
-                  waiter.resolve({ kind: "aborted", state: copy(t.state) });
-                }
+                for (const [t, waiter] of [...g.waiters]) release(t, waiter, "aborted");
               },
             };
             group = g;
@@ -526,11 +524,7 @@ export function createPoller(options: PollerOptions): Poller {
     async close() {
       closed = true;
       for (const task of tasks.values()) {
-        for (const w of [...task.waiters]) {
-          detach(task, w);
-          stats.outcomes.aborted++;
-          w.resolve({ kind: "aborted", state: copy(task.state) });
-        }
+        for (const w of [...task.waiters]) release(task, w, "aborted");
       }
       scheduler.close();
       await store.close?.();
