@@ -51,7 +51,7 @@ if (!quick && !only) {
   const md = [
     "# Benchmarks",
     "",
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}, in ${seconds.toFixed(0)} s. Reproduce with \`npx --yes pnpm@10.34.9 bench\` (about 5 minutes; \`--quick\` for the smoke mode that CI runs). Ratios compare runs made in the same process, one after the other, so they survive a noisy machine better than the absolute figures.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}, in ${seconds.toFixed(0)} s. Reproduce with \`npx --yes pnpm@10.34.9 bench\` (about 3–4 minutes; \`--quick\` for the smoke mode that CI runs). Ratios compare runs made in the same process in alternating rounds, so they survive a noisy machine better than the absolute figures, which move by tens of percent between runs on this 2-core machine.`,
     "",
     ...sections.flatMap((s) => [`## ${s.title}`, "", s.text, ""]),
   ].join("\n");

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
+import { readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { type MockGateway, SkewClock, startMockGateway } from "@paycross/mock-gateway";
 /**
  * paycross-conformance: with no arguments, starts the embedded mock gateway and checks it; with
  * --base-url and credentials, checks any gateway. Exit 0: every applicable check passed; 1: failures;
  * 2: bad usage or an unreachable target.
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
-import { type MockGateway, SkewClock, startMockGateway } from "@paycross/mock-gateway";
+import packageJson from "../package.json" with { type: "json" };
 import { ALL_CHECKS } from "./checks/index.js";
 import { Exchanger } from "./http.js";
 import { loadProfile, MOCK_PROFILE, type Profile, ProfileError } from "./profile.js";
@@ -58,6 +59,7 @@ Reports:
   --baseline <file>         accepted known failures: they do not fail the run
   --write-baseline <file>   write the current failures as a baseline
   --no-color                plain output (also NO_COLOR)
+  -v, --version             print the version
   -h, --help                this help
 
 Exit codes: 0 all applicable checks passed, 1 a check failed, 2 bad usage or unreachable target.`;
@@ -97,6 +99,7 @@ async function main(argv: string[]): Promise<number> {
         "write-baseline": { type: "string" },
         "no-color": { type: "boolean" },
         help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" },
       },
       strict: true,
       allowPositionals: false,
@@ -106,6 +109,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`${packageJson.version}\n`);
     return 0;
   }
   if (values["list-checks"]) {

@@ -32,6 +32,7 @@ function run(args: string[], env: Record<string, string> = {}) {
 describe("paycross-conformance", () => {
   it("--help exits 0; --list-checks names every check", async () => {
     expect((await run(["--help"])).code).toBe(0);
+    expect((await run(["--version"])).out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     const list = await run(["--list-checks"]);
     expect(list.out).toMatch(/async\.read_once_error\s+A non-200 result is returned once/);
   });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import packageJson from "../package.json" with { type: "json" };
 import { TEST_CARDS } from "./cards.js";
 import { ManualClock, SkewClock } from "./clock.js";
 import type { Fault } from "./faults.js";
@@ -23,6 +24,7 @@ Options:
   --faults <file.json>         faults to inject: [{"kind":"error","rate":0.1,"routes":["createPayment"]}]
   --fault-seed <n>             seed for fault injection (default 1)
   --public-url <url>           origin to put in status_url/response_url (when behind a proxy)
+  -v, --version                print the version
   -h, --help                   show this help
 
 Test cards: ${Object.entries(TEST_CARDS)
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
         "fault-seed": { type: "string" },
         "public-url": { type: "string" },
         help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" },
       },
       strict: true,
       allowPositionals: false,
@@ -76,6 +79,10 @@ async function main(): Promise<void> {
   }
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  if (values.version) {
+    process.stdout.write(`${packageJson.version}\n`);
     return;
   }
   if (values["manual-clock"] && !values.admin)

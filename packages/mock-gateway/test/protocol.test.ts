@@ -276,6 +276,7 @@ describe("the CLI", () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/--port <n>/);
+    expect((await run(["--version"])).out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
   it("exits 2 naming a bad flag", async () => {

@@ -1,3 +1,4 @@
+import packageJson from "../../package.json" with { type: "json" };
 import type { RunReport } from "../runner.js";
 
 /** HAR 1.2 of every exchange of the run (already redacted). */
@@ -39,5 +40,5 @@ export function har(report: RunReport): string {
       timings: { send: 0, wait: e.durationMs, receive: 0 },
     };
   });
-  return `${JSON.stringify({ log: { version: "1.2", creator: { name: "paycross-conformance", version: "0.1.0" }, entries } }, null, 2)}\n`;
+  return `${JSON.stringify({ log: { version: "1.2", creator: { name: "paycross-conformance", version: packageJson.version }, entries } }, null, 2)}\n`;
 }
