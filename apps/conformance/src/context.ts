@@ -117,6 +117,18 @@ export class Context {
     };
   }
 
+  /** A sync payment for a scenario; its transaction (if any) comes back parsed. */
+  async pay(check: string, outcome: keyof Profile["cards"], extra: Record<string, unknown> = {}) {
+    const answer = await this.send(
+      check,
+      { method: "POST", path: "/transactions/payments", body: { request: this.payment(outcome, extra) } },
+      "createPayment",
+    );
+    const transaction = (answer.json as { transaction?: { uid?: string; status?: string } } | undefined)
+      ?.transaction;
+    return { answer, transaction };
+  }
+
   sleep(ms: number): Promise<void> {
     return new Promise((r) => setTimeout(r, ms));
   }

@@ -23,16 +23,10 @@ const FINAL = ["successful", "failed", "expired", "error"];
 export async function run(ctx: Context): Promise<void> {
   await scenario(async () => {
     const trackingId = ctx.trackingId("find");
-    const made = await ctx.send(
-      "followup.tracking_id_finds_transaction",
-      {
-        method: "POST",
-        path: "/transactions/payments",
-        body: { request: ctx.payment("successful", { tracking_id: trackingId }) },
-      },
-      "createPayment",
-    );
-    const uid = (made.json as { transaction?: Tx } | undefined)?.transaction?.uid;
+    const made = await ctx.pay("followup.tracking_id_finds_transaction", "successful", {
+      tracking_id: trackingId,
+    });
+    const uid = made.transaction?.uid;
     const found = await ctx.send(
       "followup.tracking_id_finds_transaction",
       { method: "GET", path: `/v2/transactions/tracking_id/${encodeURIComponent(trackingId)}` },
@@ -59,16 +53,13 @@ export async function run(ctx: Context): Promise<void> {
       return;
     }
     const trackingId = ctx.trackingId("three-ds");
-    const made = await ctx.send(
+    const { answer: made, transaction: tx } = await ctx.pay(
       "followup.incomplete_reaches_final",
+      "incomplete",
       {
-        method: "POST",
-        path: "/transactions/payments",
-        body: { request: ctx.payment("incomplete", { tracking_id: trackingId }) },
+        tracking_id: trackingId,
       },
-      "createPayment",
     );
-    const tx = (made.json as { transaction?: Tx } | undefined)?.transaction;
     if (tx?.status !== "incomplete") {
       ctx.fail(
         "followup.incomplete_reaches_final",

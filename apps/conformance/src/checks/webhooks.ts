@@ -64,16 +64,10 @@ export async function run(ctx: Context, target: WebhookTarget | undefined): Prom
     const port = (server.address() as AddressInfo).port;
     const url = target.publicUrl ?? `http://${target.listenHost}:${port}/paycross-notifications`;
     await scenario(async () => {
-      const res = await ctx.send(
-        "webhooks.notification_arrives",
-        {
-          method: "POST",
-          path: "/transactions/payments",
-          body: { request: ctx.payment("successful", { notification_url: url }) },
-        },
-        "createPayment",
-      );
-      const uid = (res.json as { transaction?: { uid?: string } } | undefined)?.transaction?.uid;
+      const { answer: res, transaction } = await ctx.pay("webhooks.notification_arrives", "successful", {
+        notification_url: url,
+      });
+      const uid = transaction?.uid;
       const until = Date.now() + ctx.profile.asyncTimeoutMs;
       let hit: Received | undefined;
       while (Date.now() < until && !hit) {
