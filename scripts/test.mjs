@@ -20,15 +20,18 @@ let failedSteps = 0;
 if (run(turbo, ["run", "generate", "--output-logs=errors-only"]) !== 0) failedSteps++;
 const stale = spawnSync(
   "git",
-  ["status", "--porcelain", "--", "packages/*/src/generated", "apps/*/src/generated"],
+  ["status", "--porcelain", "--", ":(glob)packages/*/src/generated/**", ":(glob)apps/*/src/generated/**"],
   {
     cwd: root,
     encoding: "utf8",
   },
 );
 if (stale.status === 0 && stale.stdout.trim()) {
-  console.error(`Generated code is stale against spec/ (run \`pnpm generate\` and commit):\n${stale.stdout}`);
-  failedSteps++;
+  // In CI (a clean checkout) any change means the committed generated code is stale: fail. Locally it is
+  // the regeneration you just made: say so, and let the commit carry it.
+  const message = `Generated code differs from the commit (run \`pnpm generate\` and commit it):\n${stale.stdout}`;
+  console.error(message);
+  if (process.env.CI) failedSteps++;
 }
 // Two tasks at a time on two cores: the suites start servers and child processes, and the timing-sensitive
 // ones (the 10,000-task poller run, the browser) stay far from their limits.
