@@ -45,7 +45,6 @@ export interface RawResponse {
   /** The parsed JSON body (`undefined` for an empty body). */
   body: unknown;
   idempotencyKey: string | undefined;
-  attempts: number;
 }
 
 export interface HttpCoreOptions {
@@ -103,12 +102,21 @@ export class HttpCore {
       headers["content-type"] = "application/json";
     }
     if (opts.idempotencyKey) headers.RequestID = opts.idempotencyKey;
-    const safeUrl = redact(opts.url);
-    const base = { method: opts.method, url: safeUrl, idempotencyKey: opts.idempotencyKey };
     const maxRetries = opts.retry === "never" ? 0 : (opts.maxRetries ?? policy.maxRetries);
+    const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
+    // Errors are rare: the redacted URL and the error's context are built only when one is thrown.
+    const context = () => {
+      const url = redact(opts.url);
+      return {
+        method: opts.method,
+        url,
+        idempotencyKey: opts.idempotencyKey,
+        where: `${opts.method} ${url}`,
+      };
+    };
 
     for (let attempt = 0; ; attempt++) {
-      const deadline = new TimeoutSignal(opts.timeoutMs ?? this.options.timeoutMs, opts.signal);
+      const deadline = new TimeoutSignal(timeoutMs, opts.signal);
       let response: TransportResponse;
       let text: string;
       try {
@@ -122,28 +130,16 @@ export class HttpCore {
         text = await response.text();
       } catch (cause) {
         deadline.dispose();
-        if (opts.signal?.aborted) {
-          throw new PayCrossAbortError({
-            ...base,
-            message: `${opts.method} ${safeUrl} aborted by the caller`,
-            cause,
-          });
-        }
-        const error = deadline.timedOut
-          ? new PayCrossTimeoutError({
-              ...base,
-              message: `${opts.method} ${safeUrl} timed out after ${opts.timeoutMs ?? this.options.timeoutMs} ms`,
-            })
-          : new PayCrossConnectionError({
-              ...base,
-              message: `${opts.method} ${safeUrl} failed: ${redact(describeCause(cause))}`,
-              cause: redact(describeCause(cause)),
-            });
+        if (opts.signal?.aborted) throw abortError(context(), cause);
         if (attempt < maxRetries) {
-          await this.pause(attempt, undefined, opts.signal, base);
+          await this.pause(attempt, undefined, opts.signal, context);
           continue;
         }
-        throw error;
+        const { where, ...ctx } = context();
+        if (deadline.timedOut)
+          throw new PayCrossTimeoutError({ ...ctx, message: `${where} timed out after ${timeoutMs} ms` });
+        const reason = redact(describeCause(cause));
+        throw new PayCrossConnectionError({ ...ctx, message: `${where} failed: ${reason}`, cause: reason });
       }
       deadline.dispose();
 
@@ -152,7 +148,7 @@ export class HttpCore {
       if (attempt < maxRetries && retryable.has(status)) {
         const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
         if (retryAfter === undefined || retryAfter <= policy.maxRetryAfterMs) {
-          await this.pause(attempt, retryAfter, opts.signal, base);
+          await this.pause(attempt, retryAfter, opts.signal, context);
           continue;
         }
       }
@@ -161,22 +157,17 @@ export class HttpCore {
         try {
           body = JSON.parse(text);
         } catch {
+          const { where, ...ctx } = context();
           const contentType = response.headers.get("content-type") ?? "no content type";
           throw new (status >= 500 ? errorClassForStatus(status) : PayCrossInvalidResponseError)({
-            ...base,
+            ...ctx,
             status,
-            message: `${opts.method} ${safeUrl} answered ${status} with a body that is not JSON (${contentType}): ${redact(text.slice(0, 200))}`,
+            message: `${where} answered ${status} with a body that is not JSON (${contentType}): ${redact(text.slice(0, 200))}`,
             body: redact(text.slice(0, 2_000)),
           });
         }
       }
-      return {
-        status,
-        headers: response.headers,
-        body,
-        idempotencyKey: opts.idempotencyKey,
-        attempts: attempt + 1,
-      };
+      return { status, headers: response.headers, body, idempotencyKey: opts.idempotencyKey };
     }
   }
 
@@ -202,19 +193,26 @@ export class HttpCore {
     attempt: number,
     retryAfterMs: number | undefined,
     signal: AbortSignal | undefined,
-    base: { method: string; url: string; idempotencyKey: string | undefined },
+    context: () => ErrorContext,
   ): Promise<void> {
     const delay = Math.max(retryAfterMs ?? 0, backoffDelay(attempt, this.options.retry));
     try {
       await sleep(delay, signal);
     } catch (cause) {
-      throw new PayCrossAbortError({
-        ...base,
-        message: `${base.method} ${base.url} aborted by the caller`,
-        cause,
-      });
+      throw abortError(context(), cause);
     }
   }
+}
+
+interface ErrorContext {
+  method: string;
+  url: string;
+  idempotencyKey: string | undefined;
+  where: string;
+}
+
+function abortError({ where, ...ctx }: ErrorContext, cause: unknown): PayCrossAbortError {
+  return new PayCrossAbortError({ ...ctx, message: `${where} aborted by the caller`, cause });
 }
 
 function describeCause(cause: unknown): string {
