@@ -4,19 +4,12 @@
  * point at the configured gateway origin (or one the caller trusts explicitly).
  */
 import { type PayCrossError, PayCrossInvalidResponseError, PayCrossUntrustedUrlError } from "./errors.js";
-import type { HttpCore, RawResponse } from "./http.js";
-import { TRANSACTION_OPERATIONS, type TransactionOperationName } from "./operations.js";
+import type { CallFn, CallOptions, HttpCore } from "./http.js";
+import { encodeId, TRANSACTION_OPERATIONS, type TransactionOperationName } from "./operations.js";
 import type { AsyncResultBody, AsyncTaskAccepted, BalanceRequest, RequestOf } from "./types.js";
 
-export interface AsyncCallOptions {
-  signal?: AbortSignal;
-  timeoutMs?: number;
-  /** The idempotency key (`RequestID`) of the submit; a UUID is generated when absent. */
-  idempotencyKey?: string;
-  headers?: Record<string, string>;
-  /** Overrides the client's retry count for this call (0: no retry). */
-  maxRetries?: number;
-}
+/** The same per-call options as every other call (`idempotencyKey` applies to the submit). */
+export type AsyncCallOptions = CallOptions;
 
 /** An accepted asynchronous request. Keep `request_id` (or the whole object) to resume after a crash. */
 export interface AsyncTask extends AsyncTaskAccepted {
@@ -72,8 +65,7 @@ interface AsyncDeps {
   core: HttpCore;
   baseUrl: string;
   trustedOrigins: string[];
-  newIdempotencyKey: () => string;
-  ensureOk: (res: RawResponse, method: string, url: string) => RawResponse;
+  call: CallFn;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -120,25 +112,9 @@ export function createAsyncApi(deps: AsyncDeps): AsyncApi {
     path: string,
     request: unknown,
     opts: AsyncCallOptions = {},
-    extraHeaders?: Record<string, string>,
+    headers?: Record<string, string>,
   ): Promise<AsyncTask> => {
-    const url = baseUrl + path;
-    const idempotencyKey = method === "POST" ? (opts.idempotencyKey ?? deps.newIdempotencyKey()) : undefined;
-    const res = deps.ensureOk(
-      await core.send({
-        method,
-        url,
-        body: method === "POST" ? { request } : undefined,
-        headers: { ...extraHeaders, ...opts.headers },
-        idempotencyKey,
-        signal: opts.signal,
-        timeoutMs: opts.timeoutMs,
-        retry: "idempotent",
-        maxRetries: opts.maxRetries,
-      }),
-      method,
-      url,
-    );
+    const res = await deps.call(method, path, opts, { request, ...(headers ? { headers } : {}) });
     const body = res.body;
     if (
       !isObject(body) ||
@@ -147,27 +123,21 @@ export function createAsyncApi(deps: AsyncDeps): AsyncApi {
       typeof body.response_url !== "string"
     ) {
       throw new PayCrossInvalidResponseError({
-        message: `${method} ${url} answered ${res.status} without request_id, status_url and response_url`,
+        message: `${method} ${core.options.redact(baseUrl + path)} answered ${res.status} without request_id, status_url and response_url`,
         status: res.status,
         method,
-        url,
+        url: core.options.redact(baseUrl + path),
         body: core.options.redact.value(body),
-        idempotencyKey,
+        idempotencyKey: res.idempotencyKey,
       });
     }
-    return { ...(body as unknown as AsyncTaskAccepted), idempotencyKey };
+    return { ...(body as unknown as AsyncTaskAccepted), idempotencyKey: res.idempotencyKey };
   };
 
+  // Status and result answers are data in every status (404 unknown, 425, a read-once error), so no
+  // status is turned into an exception here.
   const read = (url: string, opts: AsyncCallOptions, retry: "idempotent" | "read-once") =>
-    core.send({
-      method: "GET",
-      url,
-      headers: opts.headers,
-      signal: opts.signal,
-      timeoutMs: opts.timeoutMs,
-      retry,
-      maxRetries: opts.maxRetries,
-    });
+    deps.call("GET", url, opts, { retry, anyStatus: true });
 
   const idFromUrl = (url: string) => decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
 
@@ -184,9 +154,9 @@ export function createAsyncApi(deps: AsyncDeps): AsyncApi {
   return {
     ...transactionMethods,
     transactions: {
-      get: (uid, opts) => submit("GET", `/async/transactions/${encodeURIComponent(uid)}`, undefined, opts),
+      get: (uid, opts) => submit("GET", `/async/transactions/${encodeId(uid, "uid")}`, undefined, opts),
       byTrackingId: (id, opts) =>
-        submit("GET", `/async/v2/transactions/tracking_id/${encodeURIComponent(id)}`, undefined, opts),
+        submit("GET", `/async/v2/transactions/tracking_id/${encodeId(id, "tracking_id")}`, undefined, opts),
     },
     balance: {
       get: (request = {}, opts) => submit("POST", "/async/balance", request, opts, { "X-API-Version": "2" }),
@@ -201,7 +171,7 @@ export function createAsyncApi(deps: AsyncDeps): AsyncApi {
       const requestId =
         isObject(body) && typeof body.request_id === "string" ? body.request_id : idFromUrl(url);
       if (res.status === 404) return { state: "unknown", request_id: requestId };
-      deps.ensureOk(res, "GET", url);
+      if (res.status < 200 || res.status > 299) throw core.errorFor(res, "GET", url);
       if (isObject(body) && body.status === "processing")
         return { state: "processing", request_id: requestId };
       if (isObject(body) && body.status === "completed") {

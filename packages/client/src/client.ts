@@ -1,9 +1,12 @@
 import createFetchClient, { type Client as FetchClient } from "openapi-fetch";
 import { type AsyncApi, createAsyncApi } from "./async.js";
-import { PayCrossRejectedError } from "./errors.js";
+import { PayCrossConfigError } from "./errors.js";
 import type { paths } from "./generated/schema.js";
-import { HttpCore, type RawResponse } from "./http.js";
-import { TRANSACTION_OPERATIONS, type TransactionOperationName } from "./operations.js";
+import { type CallFn, type CallOptions, HttpCore, type RawResponse } from "./http.js";
+
+export type { CallOptions };
+
+import { encodeId, TRANSACTION_OPERATIONS, type TransactionOperationName } from "./operations.js";
 import { createRedactor, type Redactor } from "./redact.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 import { nodeTransport } from "./transport/node.js";
@@ -39,17 +42,6 @@ export interface ClientOptions {
   retry?: Partial<RetryPolicy> | false;
   /** Other origins that status and result URLs may point to. Credentials are sent there too. */
   trustedOrigins?: string[];
-}
-
-/** Per-call options. */
-export interface CallOptions {
-  signal?: AbortSignal;
-  timeoutMs?: number;
-  /** The idempotency key (`RequestID` header) for this POST; a UUID is generated when absent. */
-  idempotencyKey?: string;
-  headers?: Record<string, string>;
-  /** Overrides the client's retry count for this call (0: no retry). */
-  maxRetries?: number;
 }
 
 /** A processed transaction. Its own `status` may be `failed` (a decline) or `incomplete` (3-D Secure). */
@@ -93,9 +85,6 @@ export interface PayCrossClient extends TransactionMethods {
   /** The redactor this client uses, which knows its secret key: use it for your own logs. */
   readonly redact: Redactor;
 }
-
-/** A configuration mistake, found before anything is sent. */
-export class PayCrossConfigError extends PayCrossRejectedError {}
 
 function configError(message: string): PayCrossConfigError {
   return new PayCrossConfigError({ message });
@@ -146,39 +135,21 @@ export function createClient(options: ClientOptions): PayCrossClient {
     return res;
   };
 
-  const post = async (
-    path: string,
-    request: unknown,
-    opts: CallOptions = {},
-    extraHeaders?: Record<string, string>,
-  ) => {
-    const url = baseUrl + path;
+  /** CallOptions → one request through the pipeline; POSTs always carry an idempotency key. */
+  const call: CallFn = async (method, path, opts = {}, extra = {}) => {
+    const url = path.startsWith("http") ? path : baseUrl + path;
     const res = await core.send({
-      method: "POST",
+      method,
       url,
-      body: { request },
-      headers: { ...extraHeaders, ...opts.headers },
-      idempotencyKey: opts.idempotencyKey ?? newIdempotencyKey(),
+      body: method === "POST" ? (extra.body ?? { request: extra.request ?? {} }) : undefined,
+      headers: { ...extra.headers, ...opts.headers },
+      idempotencyKey: method === "POST" ? (opts.idempotencyKey ?? newIdempotencyKey()) : undefined,
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
-      retry: "idempotent",
+      retry: extra.retry ?? "idempotent",
       maxRetries: opts.maxRetries,
     });
-    return ensureOk(res, "POST", url);
-  };
-
-  const get = async (path: string, opts: CallOptions = {}) => {
-    const url = baseUrl + path;
-    const res = await core.send({
-      method: "GET",
-      url,
-      headers: opts.headers,
-      signal: opts.signal,
-      timeoutMs: opts.timeoutMs,
-      retry: "idempotent",
-      maxRetries: opts.maxRetries,
-    });
-    return ensureOk(res, "GET", url);
+    return extra.anyStatus ? res : ensureOk(res, method, url);
   };
 
   const asTransaction = (res: RawResponse, method: string, url: string): TransactionResult => {
@@ -199,7 +170,7 @@ export function createClient(options: ClientOptions): PayCrossClient {
       name,
       {
         create: async (request: unknown, opts?: CallOptions) =>
-          asTransaction(await post(op.path, request, opts), "POST", baseUrl + op.path),
+          asTransaction(await call("POST", op.path, opts, { request }), "POST", baseUrl + op.path),
       },
     ]),
   ) as TransactionMethods;
@@ -214,17 +185,18 @@ export function createClient(options: ClientOptions): PayCrossClient {
       input.headers.forEach((v, k) => {
         headers[k] = v;
       });
-      const idempotencyKey = headers.requestid ?? (method === "POST" ? newIdempotencyKey() : undefined);
-      delete headers.requestid;
-      const res = await core.send({
+      const { requestid, ...rest } = headers;
+      const res = await call(
         method,
-        url: input.url,
-        body: text ? JSON.parse(text) : undefined,
-        headers,
-        idempotencyKey,
-        signal: input.signal,
-        retry: method === "GET" && input.url.includes("/async/result/") ? "read-once" : "idempotent",
-      });
+        input.url,
+        { signal: input.signal, headers: rest, ...(requestid ? { idempotencyKey: requestid } : {}) },
+        {
+          body: text ? JSON.parse(text) : undefined,
+          retry: method === "GET" && input.url.includes("/async/result/") ? "read-once" : "idempotent",
+          anyStatus: true,
+        },
+      );
+      const idempotencyKey = res.idempotencyKey;
       const responseHeaders = new Headers({ "content-type": "application/json" });
       if (idempotencyKey) responseHeaders.set("RequestID", idempotencyKey);
       return new Response(res.body === undefined ? null : JSON.stringify(res.body), {
@@ -239,11 +211,11 @@ export function createClient(options: ClientOptions): PayCrossClient {
     transactions: {
       get: async (uid, opts) => {
         const path = `/transactions/${encodeId(uid, "uid")}`;
-        return asTransaction(await get(path, opts), "GET", baseUrl + path);
+        return asTransaction(await call("GET", path, opts), "GET", baseUrl + path);
       },
       byTrackingId: async (trackingId, opts) => {
         const path = `/v2/transactions/tracking_id/${encodeId(trackingId, "tracking_id")}`;
-        const res = await get(path, opts);
+        const res = await call("GET", path, opts);
         const data = res.body as TransactionListResponse;
         if (!data || !Array.isArray(data.transactions))
           throw core.errorFor({ ...res, status: 502 }, "GET", baseUrl + path);
@@ -252,27 +224,14 @@ export function createClient(options: ClientOptions): PayCrossClient {
     },
     balance: {
       get: async (request = {}, opts) => {
-        const res = await post("/balance", request, opts, { "X-API-Version": "2" });
+        const res = await call("POST", "/balance", opts, { request, headers: { "X-API-Version": "2" } });
         return { data: res.body as Ok<"getBalance">, idempotencyKey: res.idempotencyKey };
       },
     },
-    async: createAsyncApi({
-      core,
-      baseUrl,
-      trustedOrigins: options.trustedOrigins ?? [],
-      newIdempotencyKey,
-      ensureOk,
-    }),
+    async: createAsyncApi({ core, baseUrl, trustedOrigins: options.trustedOrigins ?? [], call }),
     raw,
     baseUrl,
     redact,
   };
   return client;
-}
-
-/** Path segments are percent-encoded; an empty id is a caller bug, reported before anything is sent. */
-export function encodeId(value: string, what: string): string {
-  if (typeof value !== "string" || value.length === 0)
-    throw configError(`${what} must be a non-empty string`);
-  return encodeURIComponent(value);
 }

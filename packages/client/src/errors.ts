@@ -83,6 +83,8 @@ export class PayCrossUntrustedUrlError extends PayCrossError {
 export class PayCrossRejectedError extends PayCrossError {
   override readonly kind = "rejected" as const;
 }
+/** A configuration or argument mistake, found before anything is sent. */
+export class PayCrossConfigError extends PayCrossRejectedError {}
 /** 401: wrong or missing shop id / secret key. */
 export class PayCrossAuthenticationError extends PayCrossRejectedError {}
 /** 404: no such transaction (or task). */

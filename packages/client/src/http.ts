@@ -25,6 +25,34 @@ import type { Transport, TransportResponse } from "./transport/types.js";
  */
 export type RetryMode = "idempotent" | "read-once" | "never";
 
+/** What a caller can set on one call. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** The idempotency key (`RequestID` header) of a POST; a UUID is generated when absent. */
+  idempotencyKey?: string;
+  headers?: Record<string, string>;
+  /** Overrides the client's retry count for this call (0: no retry). */
+  maxRetries?: number;
+}
+
+/** One call through the pipeline: a path on the gateway or an absolute URL already checked. */
+export type CallFn = (
+  method: "GET" | "POST",
+  pathOrUrl: string,
+  opts?: CallOptions,
+  extra?: {
+    /** The inner request: sent as `{"request": ...}`. */
+    request?: unknown;
+    /** A body already in its envelope (the raw client). */
+    body?: unknown;
+    headers?: Record<string, string>;
+    retry?: RetryMode;
+    /** Return every status as data instead of throwing for non-2xx. */
+    anyStatus?: boolean;
+  },
+) => Promise<RawResponse>;
+
 export interface SendOptions {
   method: "GET" | "POST";
   url: string;

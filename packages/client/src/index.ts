@@ -5,7 +5,6 @@ export {
   createClient,
   DEFAULT_BASE_URL,
   type PayCrossClient,
-  PayCrossConfigError,
   type TransactionResult,
 } from "./client.js";
 export {
@@ -13,6 +12,7 @@ export {
   isPayCrossError,
   PayCrossAbortError,
   PayCrossAuthenticationError,
+  PayCrossConfigError,
   PayCrossConnectionError,
   PayCrossError,
   PayCrossInvalidResponseError,

@@ -2,6 +2,7 @@
  * The transaction POSTs by the name a merchant looks for, each with its sync path and its async twin.
  * Checked against the generated `paths`: a path the spec does not have fails to compile.
  */
+import { PayCrossConfigError } from "./errors.js";
 import type { paths } from "./generated/schema.js";
 
 export const TRANSACTION_OPERATIONS = {
@@ -24,3 +25,10 @@ export type AsyncTwinsExist = {
     ? true
     : false;
 }[TransactionOperationName];
+
+/** A path segment, percent-encoded; an empty id is a caller bug, reported before anything is sent. */
+export function encodeId(value: string, what: string): string {
+  if (typeof value !== "string" || value.length === 0)
+    throw new PayCrossConfigError({ message: `${what} must be a non-empty string` });
+  return encodeURIComponent(value);
+}
