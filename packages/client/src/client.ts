@@ -1,6 +1,6 @@
 import createFetchClient, { type Client as FetchClient } from "openapi-fetch";
 import { type AsyncApi, createAsyncApi } from "./async.js";
-import { PayCrossConfigError } from "./errors.js";
+import { PayCrossConfigError, PayCrossInvalidResponseError } from "./errors.js";
 import type { paths } from "./generated/schema.js";
 import { type CallFn, type CallOptions, HttpCore, type RawResponse } from "./http.js";
 
@@ -160,10 +160,21 @@ export function createClient(options: ClientOptions): PayCrossClient {
       typeof data.transaction !== "object" ||
       data.transaction === null
     ) {
-      throw core.errorFor({ ...res, status: 502 }, method, url);
+      throw invalidAnswer(res, method, url, "a transaction");
     }
     return { transaction: data.transaction, data, idempotencyKey: res.idempotencyKey };
   };
+
+  // A 2xx that lacks what the contract promises: reported with its real status, not as a fake 5xx.
+  const invalidAnswer = (res: RawResponse, method: string, url: string, what: string) =>
+    new PayCrossInvalidResponseError({
+      status: res.status,
+      method,
+      url: redact(url),
+      idempotencyKey: res.idempotencyKey,
+      body: redact.value(res.body),
+      message: `${method} ${redact(url)} answered ${res.status} without ${what}`,
+    });
 
   const transactionMethods = Object.fromEntries(
     Object.entries(TRANSACTION_OPERATIONS).map(([name, op]) => [
@@ -218,7 +229,7 @@ export function createClient(options: ClientOptions): PayCrossClient {
         const res = await call("GET", path, opts);
         const data = res.body as TransactionListResponse;
         if (!data || !Array.isArray(data.transactions))
-          throw core.errorFor({ ...res, status: 502 }, "GET", baseUrl + path);
+          throw invalidAnswer(res, "GET", baseUrl + path, "a transactions list");
         return { transactions: data.transactions, data };
       },
     },

@@ -158,7 +158,12 @@ describe("errors", () => {
 
   it("a 200 without a transaction is an invalid answer, never an undefined transaction", async () => {
     server.next(reply(200, { something: "else" }));
-    await expect(make().payments.create(paymentRequest)).rejects.toBeInstanceOf(PayCrossServerError);
+    const err = await make()
+      .payments.create(paymentRequest)
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(PayCrossInvalidResponseError);
+    expect(err).toMatchObject({ status: 200, kind: "transport" });
+    expect(err.message).toMatch(/answered 200 without a transaction/);
   });
 
   it("a refused connection is a connection error", async () => {
