@@ -9,7 +9,6 @@ import { type MockGateway, SkewClock, startMockGateway } from "@paycross/mock-ga
  */
 import packageJson from "../package.json" with { type: "json" };
 import { ALL_CHECKS } from "./checks/index.js";
-import { Exchanger } from "./http.js";
 import { loadProfile, MOCK_PROFILE, type Profile, ProfileError } from "./profile.js";
 import { har } from "./report/har.js";
 import { json } from "./report/json.js";
@@ -245,16 +244,14 @@ async function main(argv: string[]): Promise<number> {
       },
     });
     if (tty) process.stderr.write("\r\x1b[K");
-    const curl = (e: Parameters<Exchanger["curl"]>[0]) =>
-      new Exchanger(target, { timeoutMs: 1, ratePerSecond: 0, keepExchanges: false }).curl(e);
     for (const r of reporters) {
       const text =
         r.name === "pretty"
-          ? pretty(report, curl, color && !r.file)
+          ? pretty(report, color && !r.file)
           : r.name === "json"
             ? json(report)
             : r.name === "junit"
-              ? junit(report, curl)
+              ? junit(report)
               : har(report);
       if (r.file) writeFileSync(r.file, text);
       else process.stdout.write(text);

@@ -124,20 +124,6 @@ export class Exchanger {
     }
   }
 
-  /** A curl command that repeats the exchange; credentials come from the environment, never the report. */
-  curl(ex: Exchange): string {
-    const parts = [`curl -sS -X ${ex.method} '${ex.url}'`];
-    for (const [k, v] of Object.entries(ex.requestHeaders)) {
-      if (k === "authorization") {
-        if (v.includes("[REDACTED]")) parts.push(`-u "$PAYCROSS_SHOP_ID:$PAYCROSS_SECRET_KEY"`);
-        continue;
-      }
-      parts.push(`-H '${k}: ${v}'`);
-    }
-    if (ex.requestBody !== undefined) parts.push(`--data '${ex.requestBody.replace(/'/g, "'\\''")}'`);
-    return parts.join(" ");
-  }
-
   private redactHeaders(h: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = this.redact(v);

@@ -2,6 +2,7 @@ export { ALL_CHECKS } from "./checks/index.js";
 export type { WebhookTarget } from "./checks/webhooks.js";
 export type { Target } from "./http.js";
 export { loadProfile, MOCK_PROFILE, type Profile, ProfileError, parseProfile } from "./profile.js";
+export { curlOf } from "./report/curl.js";
 export { har } from "./report/har.js";
 export { json } from "./report/json.js";
 export { junit } from "./report/junit.js";

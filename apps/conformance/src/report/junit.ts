@@ -1,6 +1,6 @@
-import type { Exchanger } from "../http.js";
 import type { RunReport } from "../runner.js";
 import { SUITES } from "../types.js";
+import { curlOf } from "./curl.js";
 
 // XML 1.0 cannot carry most control characters, not even escaped: drop them.
 // biome-ignore lint/complexity/useRegexLiterals: the literal form would trip noControlCharactersInRegex
@@ -14,7 +14,7 @@ const esc = (s: string) =>
     .replace(XML_INVALID, "");
 
 /** JUnit XML: a testsuite per suite, a testcase per check and operation. */
-export function junit(report: RunReport, curl: Exchanger["curl"]): string {
+export function junit(report: RunReport): string {
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const all = report.results;
   out.push(
@@ -39,7 +39,7 @@ export function junit(report: RunReport, curl: Exchanger["curl"]): string {
           r.schemaPath && `schema: ${r.schemaPath}`,
           r.exchange && `status: ${r.exchange.status ?? r.exchange.error}`,
           r.exchange && `body: ${r.exchange.responseBody.slice(0, 500)}`,
-          r.exchange && `reproduce: ${curl(r.exchange)}`,
+          r.exchange && `reproduce: ${curlOf(r.exchange)}`,
         ]
           .filter(Boolean)
           .join("\n");

@@ -1,9 +1,9 @@
-import type { Exchanger } from "../http.js";
 import type { RunReport } from "../runner.js";
 import { SUITES } from "../types.js";
+import { curlOf } from "./curl.js";
 
 /** The human report: a table by suite, then every failure with what it takes to reproduce it. */
-export function pretty(report: RunReport, curl: Exchanger["curl"], color: boolean): string {
+export function pretty(report: RunReport, color: boolean): string {
   const c = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const lines: string[] = [];
   lines.push(`PayCross conformance: ${report.target} (profile: ${report.profile})`);
@@ -32,7 +32,7 @@ export function pretty(report: RunReport, curl: Exchanger["curl"], color: boolea
         lines.push(
           `  answer: ${f.exchange.status ?? f.exchange.error}  ${f.exchange.responseBody.slice(0, 200).replace(/\s+/g, " ")}`,
         );
-        lines.push(`  reproduce: ${curl(f.exchange)}`);
+        lines.push(`  reproduce: ${curlOf(f.exchange)}`);
       }
     }
   }
