@@ -6,6 +6,8 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 export class ManualClock implements Clock {
+  /** Whether time also passes on its own; if it does, the gateway runs real timers as well. */
+  readonly passesOnItsOwn: boolean = false;
   private current: number;
   private readonly listeners = new Set<() => void>();
   constructor(start: number = Date.now()) {
@@ -40,6 +42,7 @@ export class ManualClock implements Clock {
  * 24 hours. The embedded gateway of the conformance run uses it, so its retention checks need no waiting.
  */
 export class SkewClock extends ManualClock {
+  override readonly passesOnItsOwn = true;
   private skew = 0;
   constructor() {
     super(0);

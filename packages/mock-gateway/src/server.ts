@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { getContract, type SchemaIssue } from "@paycross/spec";
 import { TEST_CARDS } from "./cards.js";
-import { type Clock, ManualClock, SkewClock, systemClock } from "./clock.js";
+import { type Clock, ManualClock, systemClock } from "./clock.js";
 import { type Fault, FaultInjector } from "./faults.js";
 import { type Answer, type Json, Ledger, type TransactionType } from "./state/ledger.js";
 import { Scheduler } from "./state/scheduler.js";
@@ -105,8 +105,7 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
   const expectedAuth = Buffer.from(authorization);
   const faults = new FaultInjector(options.faults ?? [], options.faultSeed ?? 1);
   const webhooks = new WebhookSender(authorization, options.webhooks);
-  // A pure manual clock moves only through advance(); any other clock also needs real timers.
-  const scheduler = new Scheduler(clock, !manual || manual instanceof SkewClock);
+  const scheduler = new Scheduler(clock, manual?.passesOnItsOwn ?? true);
   const tasks = new TaskStore(clock);
   const idempotency = new Map<string, IdempotencyEntry>();
   const stats = { requests: 0, byOperation: {} as Record<string, number> };
