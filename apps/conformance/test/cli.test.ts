@@ -10,6 +10,9 @@ const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "paycross-conformance-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A remote target on a port where nothing listens (9, discard). */
+const NOTHING_LISTENS = ["--base-url", "http://127.0.0.1:9", "--shop-id", "1", "--secret-key", "k"];
+
 function run(args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
     // From a folder outside the workspace: the bin must work on its own.
@@ -106,31 +109,13 @@ describe("paycross-conformance", () => {
     }
     const badProfile = join(dir, "bad-profile.json");
     writeFileSync(badProfile, JSON.stringify({ cards: { successful: "12" } }));
-    const r = await run([
-      "--profile",
-      badProfile,
-      "--base-url",
-      "http://127.0.0.1:9",
-      "--shop-id",
-      "1",
-      "--secret-key",
-      "k",
-    ]);
+    const r = await run(["--profile", badProfile, ...NOTHING_LISTENS]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/cards\.successful must be a card number/);
   });
 
   it("exits 2 when the target is unreachable", async () => {
-    const r = await run([
-      "--base-url",
-      "http://127.0.0.1:9",
-      "--shop-id",
-      "1",
-      "--secret-key",
-      "k",
-      "--timeout-ms",
-      "2000",
-    ]);
+    const r = await run([...NOTHING_LISTENS, "--timeout-ms", "2000"]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9/);
   });
