@@ -143,7 +143,7 @@ export function createPoller(options: PollerOptions): Poller {
     timeToResultMs: { count: 0, mean: 0, max: 0 },
   };
   // One abort listener per distinct signal, however many tasks share it.
-  const bySignal = new Map<AbortSignal, { waiters: Set<[Task, Waiter]>; listener: () => void }>();
+  const bySignal = new Map<AbortSignal, { waiters: Map<Waiter, Task>; listener: () => void }>();
   let waiting = 0;
   let closed = false;
 
@@ -173,12 +173,11 @@ export function createPoller(options: PollerOptions): Poller {
     return { kind: "unknown", reason: o.reason, recovered: o.recovered, state: s };
   };
 
-  const settle = (task: Task, outcome: (w: Waiter) => Outcome) => {
+  const settle = (task: Task, outcome: Outcome) => {
     for (const w of [...task.waiters]) {
       detach(task, w);
-      const o = outcome(w);
-      stats.outcomes[o.kind]++;
-      w.resolve(o);
+      stats.outcomes[outcome.kind]++;
+      w.resolve(outcome);
     }
   };
 
@@ -189,7 +188,7 @@ export function createPoller(options: PollerOptions): Poller {
     if (w.signal) {
       const group = bySignal.get(w.signal);
       if (group) {
-        for (const entry of group.waiters) if (entry[1] === w) group.waiters.delete(entry);
+        group.waiters.delete(w);
         if (group.waiters.size === 0) {
           w.signal.removeEventListener("abort", group.listener);
           bySignal.delete(w.signal);
@@ -225,7 +224,7 @@ export function createPoller(options: PollerOptions): Poller {
     t.mean += (took - t.mean) / t.count;
     t.max = Math.max(t.max, took);
     const o = toOutcome(task.state);
-    settle(task, () => o);
+    settle(task, o);
   };
 
   const schedule = (task: Task, delayMs: number) => {
@@ -403,16 +402,16 @@ export function createPoller(options: PollerOptions): Poller {
           let group = bySignal.get(opts.signal);
           if (!group) {
             const g = {
-              waiters: new Set<[Task, Waiter]>(),
+              waiters: new Map<Waiter, Task>(),
               listener: () => {
-                for (const [t, waiter] of [...g.waiters]) release(t, waiter, "aborted");
+                for (const [waiter, t] of [...g.waiters]) release(t, waiter, "aborted");
               },
             };
             group = g;
             bySignal.set(opts.signal, g);
             opts.signal.addEventListener("abort", g.listener, { once: true });
           }
-          group.waiters.add([task, w]);
+          group.waiters.set(w, task);
         }
         if (!task.cancelNext && !task.busy) {
           const first =
