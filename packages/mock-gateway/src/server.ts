@@ -75,8 +75,7 @@ const TYPE_BY_OPERATION: Record<string, TransactionType> = {
 interface IdempotencyEntry {
   fingerprint: string;
   expiresAt: number;
-  /** The transaction the first answer was about: a replay shows its current status. */
-  uid?: string;
+  /** The first answer; its `uid` names the transaction a replay shows with its current status. */
   answer: Answer;
 }
 
@@ -227,6 +226,7 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
       });
     }
     if (!authorized(req.headers.authorization)) return send(res, 401, { message: "Access denied" });
+    // Timers fire a little late; settling what is due now keeps every answer exact to the clock.
     scheduler.runDue();
 
     const op = match.operation;
@@ -280,18 +280,14 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
             errors: { RequestID: ["was already used for a different request"] },
           });
         }
-        return reply(res, (seen.uid && ledger.current(seen.uid)) || seen.answer);
+        // The first answer, but about a transaction: with its current status.
+        return reply(res, (seen.answer.uid && ledger.current(seen.answer.uid)) || seen.answer);
       }
       const answer = isAsync
         ? submitAsync(op.operationId, body, params)
         : perform(op.operationId, body, params);
       if (idempotency.size > 200_000) pruneIdempotency(idempotency, clock.now());
-      idempotency.set(key, {
-        fingerprint,
-        expiresAt: clock.now() + IDEMPOTENCY_TTL_MS,
-        answer,
-        ...(answer.uid ? { uid: answer.uid } : {}),
-      });
+      idempotency.set(key, { fingerprint, expiresAt: clock.now() + IDEMPOTENCY_TTL_MS, answer });
       return reply(res, answer);
     }
     return reply(
