@@ -84,14 +84,14 @@ describe("the contract", () => {
     }
   });
 
-  it("has an example on every operation", () => {
-    const examples = collectExamples();
+  it("has an example of its request and of its 200 answer on every operation", () => {
+    const hasExample = (m: MediaTypeObject | undefined) =>
+      m?.example !== undefined || Object.keys(m?.examples ?? {}).length > 0;
     for (const op of contract.operations) {
-      expect(
-        examples.some((e) => e.where.startsWith(`${op.method} ${op.path} `)) ||
-          JSON.stringify(op.object.responses).includes("AsyncAccepted"),
-        op.operationId,
-      ).toBe(true);
+      const ok = contract.response(op.operationId, 200)?.content?.["application/json"];
+      expect(hasExample(ok), `${op.operationId} 200`).toBe(true);
+      const body = op.object.requestBody?.content["application/json"];
+      if (body) expect(hasExample(body), `${op.operationId} request`).toBe(true);
     }
   });
 });
