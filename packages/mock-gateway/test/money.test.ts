@@ -41,7 +41,7 @@ describe("idempotency before effects", () => {
       const list = await h.call("GET", "/v2/transactions/tracking_id/deep");
       expect(list.status).toBe(200);
       expect(list.body.transactions).toEqual([]);
-      expect(h.gw.stats.internalErrors).toBe(0);
+      expect(h.gw.stats.internalErrors ?? 0).toBe(0);
     });
   }
 
@@ -63,7 +63,7 @@ describe("idempotency before effects", () => {
     await expect
       .poll(() => new Set(h.gw.webhooks.deliveries.filter((d) => d.uid === uid).map((d) => d.status)))
       .toEqual(new Set(["incomplete", "successful"]));
-    expect(h.gw.stats.internalErrors).toBe(0);
+    expect(h.gw.stats.internalErrors ?? 0).toBe(0);
   });
 
   it("a RequestID retry after the mock failed while serving returns the same error and creates nothing new", async () => {
