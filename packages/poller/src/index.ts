@@ -8,9 +8,11 @@ export {
   nextLook,
   type Step,
 } from "./lifecycle.js";
+export type { CheckedNotification, NotificationOptions, VerifiedBy } from "./notifications.js";
 export { DEFAULT_POLICY, type PollPolicy, pollDelay } from "./policy.js";
 export {
   createPoller,
+  type NotificationResult,
   type Poller,
   type PollerOptions,
   type PollerStats,
@@ -18,7 +20,8 @@ export {
   type SubmitRequests,
   type TaskHandle,
 } from "./poller.js";
-export { FileStore } from "./store/file.js";
+export { PayCrossStoreError, type StoreErrorCode } from "./store/errors.js";
+export { FileStore, type FileStoreOptions, type OpenReport } from "./store/file.js";
 export { MemoryStore } from "./store/memory.js";
 export {
   type ClaimedTask,
