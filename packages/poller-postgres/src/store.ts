@@ -37,6 +37,8 @@ export interface PostgresStoreOptions {
   onError?: (error: PostgresStoreError) => void;
 }
 
+/** The notification connection's application_name, so that an operator can tell it apart. */
+export const LISTEN_APP = "paycross-poller-postgres-listen";
 const MAX_ID = 1000; // a NOTIFY payload holds at most 8000 bytes; gateway ids are far shorter
 const ms = (n: string) => `make_interval(secs => ${n}::float8 / 1000)`;
 
@@ -59,7 +61,7 @@ export class PostgresStore implements SharedTaskStore {
     this.channel = `paycross_tasks_${schema}`;
     const onError = options.onError ?? ((e) => process.emitWarning(e.message, { code: e.code }));
     this.listener = new Listener({
-      connect: () => new pg.Client(clientConfig(options)),
+      connect: () => new pg.Client({ ...clientConfig(options), application_name: LISTEN_APP }),
       channel: this.channel,
       replay: (since) => this.doneSince(since),
       onError,
