@@ -6,6 +6,7 @@
  */
 import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
+import { mergeFacts } from "../lifecycle.js";
 import type { TaskState } from "../task.js";
 import type { TaskStore } from "./types.js";
 
@@ -44,7 +45,7 @@ export class FileStore implements TaskStore {
   }
 
   put(state: TaskState): Promise<void> {
-    const copy = JSON.parse(JSON.stringify(state)) as TaskState;
+    const copy = mergeFacts(this.states.get(state.id), JSON.parse(JSON.stringify(state)) as TaskState);
     this.states.set(copy.id, copy);
     return this.append({ put: copy });
   }
