@@ -1,0 +1,3 @@
+export async function conformance() {
+  throw new Error("not written yet");
+}

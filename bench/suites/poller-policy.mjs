@@ -1,0 +1,3 @@
+export async function pollerPolicy() {
+  throw new Error("not written yet");
+}

@@ -1,0 +1,3 @@
+export async function scale() {
+  throw new Error("not written yet");
+}

@@ -1,0 +1,3 @@
+export async function webhooks() {
+  throw new Error("not written yet");
+}

@@ -1,0 +1,3 @@
+export async function workers() {
+  throw new Error("not written yet");
+}
