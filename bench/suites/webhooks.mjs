@@ -24,7 +24,10 @@ function receiver(onNotification) {
   });
   return new Promise((resolve) =>
     server.listen(0, "127.0.0.1", () =>
-      resolve({ url: `http://127.0.0.1:${server.address().port}/paycross`, close: () => new Promise((r) => server.close(r)) }),
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}/paycross`,
+        close: () => new Promise((r) => server.close(r)),
+      }),
     ),
   );
 }
@@ -46,7 +49,8 @@ export async function webhooks({ quick }) {
   const hook = await receiver(async (input, at) => {
     try {
       const { transaction, resolved } = await poller.handleNotification(input);
-      if (transaction.tracking_id && !notifiedAt.has(transaction.tracking_id)) notifiedAt.set(transaction.tracking_id, at);
+      if (transaction.tracking_id && !notifiedAt.has(transaction.tracking_id))
+        notifiedAt.set(transaction.tracking_id, at);
       viaWebhook += resolved.length;
     } catch (e) {
       rejected++;
@@ -75,7 +79,8 @@ export async function webhooks({ quick }) {
       kinds[outcome.kind] = (kinds[outcome.kind] ?? 0) + 1;
       // The notification may arrive just after a poll found the outcome: wait for it (bounded), then
       // measure; a negative lag means polling was first.
-      for (let k = 0; k < 100 && !notifiedAt.has(tracking_id); k++) await new Promise((r) => setTimeout(r, 20));
+      for (let k = 0; k < 100 && !notifiedAt.has(tracking_id); k++)
+        await new Promise((r) => setTimeout(r, 20));
       const at = notifiedAt.get(tracking_id);
       lags.push(at === undefined ? Number.NaN : done - at);
       await poller.forget(task.id);
@@ -96,7 +101,15 @@ export async function webhooks({ quick }) {
     intro: `${n} async payments with completion times uniform in 0.2–5 s, each with a \`notification_url\` on a loopback receiver in the bench process; the mock signs each notification (RSA-SHA256, \`Content-Signature\`) and the poller is created with the shop's public key (\`webhook: { publicKey }\`). Reads per task are the GET requests the poller's client sent. Lag is from the notification's arrival at the receiver to the outcome in the caller's hands; it is negative when a poll found the outcome first. Poller process ${fmt(usage.selfPercent)}% of a core, mock ${fmt(usage.othersPercent[0])}%.`,
     tables: [
       {
-        head: ["reads/task", "resolved by a notification", "polling first", "lag p50 ms", "lag p99 ms", "notifications rejected", "outcomes"],
+        head: [
+          "reads/task",
+          "resolved by a notification",
+          "polling first",
+          "lag p50 ms",
+          "lag p99 ms",
+          "notifications rejected",
+          "outcomes",
+        ],
         rows: [
           [
             fmt(reads, 2),
@@ -105,20 +118,31 @@ export async function webhooks({ quick }) {
             fmt(stats.p50, 1),
             fmt(stats.p99, 1),
             rejected,
-            Object.entries(kinds).map(([k, v]) => `${v} ${k}`).join(", "),
+            Object.entries(kinds)
+              .map(([k, v]) => `${v} ${k}`)
+              .join(", "),
           ],
         ],
       },
     ],
     targets: [
-      target("reads per task ≤ 1.05 with notifications on", { value: reads, ok: reads <= 1.05, shown: fmt(reads, 2) }),
+      target("reads per task ≤ 1.05 with notifications on", {
+        value: reads,
+        ok: reads <= 1.05,
+        shown: fmt(reads, 2),
+      }),
       target("p99 lag from notification to outcome ≤ 50 ms", {
         value: stats.p99,
         ok: stats.p99 <= 50 && measured.length === n,
         shown: `${fmt(stats.p99, 1)} ms (p99 of ${measured.length} tasks with a notification; max ${fmt(percentile(measured, 100), 1)} ms)`,
       }),
     ],
-    checks: { broken: (kinds.completed ?? 0) !== n ? `${n - (kinds.completed ?? 0)} webhook-mode tasks did not complete` : undefined },
+    checks: {
+      broken:
+        (kinds.completed ?? 0) !== n
+          ? `${n - (kinds.completed ?? 0)} webhook-mode tasks did not complete`
+          : undefined,
+    },
     data: { reads, lags: stats, viaWebhook, pollFirst, rejected },
   };
 }
