@@ -3,8 +3,8 @@
 // (the smoke run CI uses) and --only never write them. Exit 0 when every benchmark ran to the end, 1 when
 // one broke or lost an outcome (never because of a timing), 2 on bad usage.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
-import { join } from "node:path";
+import { cpus, loadavg, totalmem } from "node:os";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { benchmarksMarkdown } from "./lib/markdown.mjs";
 import { writePlots } from "./lib/plot.mjs";
@@ -47,6 +47,7 @@ if (quick)
   );
 
 const started = Date.now();
+const loadStart = loadavg()[0];
 const sections = [];
 const broken = [];
 for (const [name, bench] of Object.entries(SUITES)) {
@@ -57,6 +58,8 @@ for (const [name, bench] of Object.entries(SUITES)) {
     const s = await bench({ quick });
     s.seconds = (Date.now() - t0) / 1000;
     process.stdout.write(`${sectionText(s)}\n(${s.seconds.toFixed(0)} s)\n`);
+    if (quick)
+      for (const f of s.files ?? []) process.stdout.write(`\n(QUICK: ${f.path} not written)\n${f.content}\n`);
     sections.push(s);
     if (s.checks?.broken) broken.push(`${name}: ${s.checks.broken}`);
   } catch (e) {
@@ -64,6 +67,7 @@ for (const [name, bench] of Object.entries(SUITES)) {
   }
 }
 const seconds = (Date.now() - started) / 1000;
+const load = { start: loadStart, end: loadavg()[0] };
 for (const b of broken) process.stderr.write(`BROKEN ${b}\n`);
 process.stdout.write(
   `\nbenchmarks ${quick ? "(QUICK smoke run) " : ""}finished in ${seconds.toFixed(0)} s\n`,
@@ -73,10 +77,18 @@ if (!quick && !only) {
   mkdirSync(join(benchDir, "results"), { recursive: true });
   writeFileSync(
     join(benchDir, "results", "latest.json"),
-    `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, sections }, null, 1)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, seconds, load, sections: sections.map(({ files, ...s }) => s) }, null, 1)}\n`,
   );
   await writePlots(sections, join(benchDir, "plots"));
-  writeFileSync(join(root, "BENCHMARKS.md"), benchmarksMarkdown({ sections, machine, seconds, broken }));
+  for (const s of sections)
+    for (const f of s.files ?? []) {
+      mkdirSync(dirname(join(root, f.path)), { recursive: true });
+      writeFileSync(join(root, f.path), f.content);
+    }
+  writeFileSync(
+    join(root, "BENCHMARKS.md"),
+    benchmarksMarkdown({ sections, machine, seconds, broken, load }),
+  );
   process.stdout.write("wrote BENCHMARKS.md, bench/plots/*.svg, bench/results/latest.json\n");
 }
 process.exit(broken.length ? 1 : 0);
