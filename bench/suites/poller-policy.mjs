@@ -74,7 +74,7 @@ async function runDistribution(name, { quick }) {
   const spec = quick && name === "heavy" ? "lognormal:1000:60000:8000" : dist.spec;
   const delayOf = delayFunction(spec);
   const n = quick ? 30 : 400;
-  const perSecond = quick ? 20 : 40;
+  const perSecond = 20;
   const mock = await startMock({ DELAY: spec });
   const d = DEFAULT_POLICY;
   const variants = [
