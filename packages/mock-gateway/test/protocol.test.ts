@@ -119,7 +119,7 @@ describe("bad input", () => {
 });
 
 describe("webhooks", () => {
-  it("POSTs the transaction, signed with Content-Signature and the shop's Basic credentials, retrying until 200", async () => {
+  it("POSTs the transaction, signed with Content-Signature and the shop's Basic credentials, retrying until 200", { timeout: 60_000 }, async () => {
     const received: Array<{ body: string; signature: string; authorization: string }> = [];
     let failuresLeft = 2;
     const receiver = createServer((req, res) => {
@@ -153,7 +153,7 @@ describe("webhooks", () => {
       // Wait on the sender's own record: the receiver sees the third POST before the sender has read
       // its 200 and recorded it, so waiting for `received.length === 3` raced with the record.
       await expect
-        .poll(() => gw.webhooks.deliveries.map((d) => d.outcome), { timeout: 5_000 })
+        .poll(() => gw.webhooks.deliveries.map((d) => d.outcome), { timeout: 30_000 })
         .toEqual([500, 500, 200]);
       expect(received).toHaveLength(3);
       const key = createPublicKey({
