@@ -48,21 +48,6 @@ export function columns(s: TaskState): [string, string, string | null, string, s
 }
 
 /**
- * A writer without the lease (fenced, or recording facts): an outcome it brings is kept whole (the task
- * is finished), otherwise only the facts are merged and the holder's schedule and counters stay.
- */
-export function mergeWithoutLease(stored: TaskState, incoming: TaskState): TaskState {
-  const merged = mergeFacts(stored, incoming);
-  if (merged.outcome) return merged;
-  const out: TaskState = { ...stored };
-  for (const k of PENDING_FACTS) {
-    if (merged[k] === undefined) delete out[k];
-    else (out as unknown as Record<string, unknown>)[k] = merged[k];
-  }
-  return out;
-}
-
-/**
  * Whether the holder's write may skip reading the row: with no outcome stored, and stored pending facts
  * either none or exactly the incoming ones, `mergeFacts` returns `incoming` unchanged. Checked here for
  * both cases rather than assumed, so a change in the merge rules turns the shortcut off, never wrong.

@@ -8,6 +8,7 @@ import {
   type ClaimedTask,
   type Lease,
   mergeFacts,
+  mergeFencedFacts,
   type SharedTaskStore,
   type TaskState,
 } from "@paycross/poller";
@@ -15,15 +16,7 @@ import pg from "pg";
 import { PostgresStoreError, unavailable } from "./errors.js";
 import { Listener } from "./listener.js";
 import { migrate } from "./migrations.js";
-import {
-  checkState,
-  columns,
-  mergeIsIdentity,
-  mergeWithoutLease,
-  NO_FACTS,
-  type Row,
-  stateOf,
-} from "./rows.js";
+import { checkState, columns, mergeIsIdentity, NO_FACTS, type Row, stateOf } from "./rows.js";
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:5432/db`. Never repeated in an error or a log. */
@@ -188,7 +181,7 @@ export class PostgresStore implements SharedTaskStore {
         await this.write(c, mergeFacts(stored, state), row, { at: nextPollAt, release: true });
         return "ok";
       }
-      const merged = mergeWithoutLease(stored, state);
+      const merged = mergeFencedFacts(stored, state);
       if (JSON.stringify(merged) !== JSON.stringify(stored)) await this.write(c, merged, row, "keep");
       return "fenced";
     });
@@ -206,7 +199,7 @@ export class PostgresStore implements SharedTaskStore {
         return state;
       }
       const stored = stateOf(row);
-      const merged = mergeWithoutLease(stored, state);
+      const merged = mergeFencedFacts(stored, state);
       if (JSON.stringify(merged) === JSON.stringify(stored)) return stored;
       await this.write(c, merged, row, "keep");
       return merged;
@@ -214,7 +207,8 @@ export class PostgresStore implements SharedTaskStore {
   }
 
   watch(listener: (id: string) => void): Promise<() => void> {
-    if (this.closed) return Promise.reject(new PostgresStoreError("usage", "watch: the store is closed"));
+    if (this.closed)
+      return Promise.reject(new PostgresStoreError("store_closed", "watch: the store is closed"));
     return this.listener.add(listener);
   }
 
@@ -310,7 +304,7 @@ export class PostgresStore implements SharedTaskStore {
     sql: string,
     params: unknown[] = [],
   ): Promise<pg.QueryResult<R>> {
-    if (this.closed) throw new PostgresStoreError("usage", `${what}: the store is closed`);
+    if (this.closed) throw new PostgresStoreError("store_closed", `${what}: the store is closed`);
     this.queries++;
     try {
       return await this.pool.query<R>(sql, params);
@@ -320,7 +314,7 @@ export class PostgresStore implements SharedTaskStore {
   }
 
   private async transaction<T>(what: string, body: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    if (this.closed) throw new PostgresStoreError("usage", `${what}: the store is closed`);
+    if (this.closed) throw new PostgresStoreError("store_closed", `${what}: the store is closed`);
     let c: pg.PoolClient;
     try {
       c = await this.pool.connect();
