@@ -8,6 +8,17 @@ import { createRequire } from "node:module";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import type { FormatsPlugin } from "ajv-formats";
 
+export {
+  ASYNC_TASK_OPERATIONS,
+  OPERATION_CATALOG,
+  OPERATION_NAMES,
+  OPERATIONS,
+  type OperationEntry,
+  type OperationName,
+} from "./catalogue.js";
+/** The OpenAPI types generated from the contract (openapi-typescript); `paths` is what openapi-fetch takes. */
+export type { components, operations, paths, webhooks } from "./generated/schema.js";
+
 // ajv-formats is CommonJS whose default export does not survive NodeNext's ESM interop typing.
 const addFormats = createRequire(import.meta.url)("ajv-formats") as FormatsPlugin;
 
@@ -305,28 +316,3 @@ export function getContract(): Contract {
   shared ??= new Contract();
   return shared;
 }
-
-/**
- * The gateway's operations, each with its synchronous operationId and its asynchronous twin. The
- * client, the mock gateway and the conformance app are all checked against this list.
- */
-export const OPERATION_CATALOG = [
-  { name: "payment", sync: "createPayment", async: "createPaymentAsync" },
-  { name: "authorization", sync: "createAuthorization", async: "createAuthorizationAsync" },
-  { name: "tokenization", sync: "createTokenization", async: "createTokenizationAsync" },
-  { name: "capture", sync: "createCapture", async: "createCaptureAsync" },
-  { name: "void", sync: "createVoid", async: "createVoidAsync" },
-  { name: "refund", sync: "createRefund", async: "createRefundAsync" },
-  { name: "payout", sync: "createPayout", async: "createPayoutAsync" },
-  { name: "checkup", sync: "createCheckup", async: "createCheckupAsync" },
-  { name: "chargeback", sync: "createChargeback", async: "createChargebackAsync" },
-  { name: "statusByUid", sync: "getTransaction", async: "getTransactionAsync" },
-  {
-    name: "statusByTrackingId",
-    sync: "listTransactionsByTrackingId",
-    async: "listTransactionsByTrackingIdAsync",
-  },
-  { name: "balance", sync: "getBalance", async: "getBalanceAsync" },
-] as const;
-
-export const ASYNC_TASK_OPERATIONS = ["getAsyncStatus", "getAsyncResult"] as const;
