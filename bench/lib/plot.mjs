@@ -62,6 +62,19 @@ export function barSpread({ title, rows, xTitle, ref, refLabel }) {
           mark: { type: "rule", strokeDash: [4, 3], color: "#e45756" },
           encoding: { x: { field: "ref", type: "quantitative" } },
         },
+        {
+          data: { values: [{ ref, refLabel: refLabel ?? "" }] },
+          mark: {
+            type: "text",
+            color: "#e45756",
+            align: "right",
+            baseline: "top",
+            dx: -3,
+            y: 2,
+            fontSize: 10,
+          },
+          encoding: { x: { field: "ref", type: "quantitative" }, text: { field: "refLabel" } },
+        },
       ],
     };
   return spec;

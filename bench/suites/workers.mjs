@@ -272,6 +272,25 @@ function report(runs, to, quick) {
         rows: [
           [to.held, `${fmt(to.leaseMs)} ms`, `${fmt(to.p50)} ms`, `${fmt(to.p99)} ms`, `${fmt(to.max)} ms`],
         ],
+        plots: quick
+          ? []
+          : [
+              {
+                file: "workers-takeover.svg",
+                title: "Takeover after a killed worker",
+                spec: barSpread({
+                  title: "Kill → outcome of the killed worker's tasks, ms (target ≤ lease + 1 s)",
+                  rows: [
+                    ["p50", to.p50],
+                    ["p99", to.p99],
+                    ["max", to.max],
+                  ].map(([label, v]) => ({ label, median: v, min: v, max: v, text: `${fmt(v)} ms` })),
+                  xTitle: "ms",
+                  ref: to.leaseMs + 1000,
+                  refLabel: "lease + 1 s",
+                }),
+              },
+            ],
       },
     ],
     targets: [
@@ -285,6 +304,11 @@ function report(runs, to, quick) {
       `**Capacity model.** With 2 workers, Postgres spent ${fmt(two.pgCpuPerTask)} µs of CPU per task (submit, claim, update, notify, and the empty claims; one poll per task here), so one Postgres core carries about **${fmt(perCore)} tasks/s** at one poll each. Each further poll of a task costs about ${fmt(two.tripsPerRead, 1)} round trips against ${fmt(tripsPerTask(two), 1)} for a whole one-poll task, so a task polled p times needs roughly 1 + ${fmt(two.tripsPerRead / tripsPerTask(two), 2)}·(p − 1) times the single-poll cost. Going from 1 to 2 worker processes changed throughput ${fmt(two.tasksPerSecond / one.tasksPerSecond, 2)}× on this 2-core machine, where Postgres, the mock and the workers share the same cores; the workers' own CPU (${fmt(two.workerCpuPerTask)} µs/task, mostly HTTP) is as large a cost as the database's.`,
       `**Rows.** A finished task row takes about ${fmt(two.bytesPerRow)} bytes with its indexes; 1 million retained rows ≈ ${fmt((two.bytesPerRow * 1e6) / 2 ** 30, 1)} GiB. Claims go through the due-task partial index, so finished rows cost disk, not claim time; deleting rows once the application has acted (\`poller.forget\`) keeps the table at the pending set.`,
       `**Connections.** Each worker holds at most its pool (8 here, the store's \`maxConnections\`) plus one LISTEN connection per watching process; the server held ${two.connections} client connections for 2 workers and the submitter. Postgres's default \`max_connections\` of 100 thus fits about 10 such workers; beyond that a transaction-mode pooler (PgBouncer) can carry the claim/update traffic, but LISTEN needs a direct session per process.`,
+      ...(two.submitTrips > 1.5
+        ? [
+            `**Submit cost.** Storing a new pending task took ${fmt(two.submitTrips, 1)} round trips, where PostgresStore.put's fast path (one INSERT … ON CONFLICT DO NOTHING) promises one: its \`rowCount\` is the outer \`SELECT pg_notify(...) … WHERE outcome IS NOT NULL\`, which is 0 for a pending task, so every new task also takes the read-merge-write transaction (BEGIN, SELECT … FOR UPDATE, UPDATE, COMMIT). Fixing that would cut the per-task round trips by about ${fmt(two.submitTrips - 1, 0)}.`,
+          ]
+        : []),
       "**Beyond one server.** Shard by task id: hash(request_id) → one of N Postgres instances, each with its own tasks table and channel. A task's facts (the read-once result above all) live on one shard, so fencing and `mergeFacts` stay single-row transactions; each worker claims from every shard it serves (round-robin) and a waiter LISTENs on the shard of its task. Capacity then adds up per shard; nothing needs a cross-shard transaction.",
     ],
     data: { runs, takeover: to },
