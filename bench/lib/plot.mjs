@@ -62,6 +62,19 @@ export function barSpread({ title, rows, xTitle, ref, refLabel }) {
           mark: { type: "rule", strokeDash: [4, 3], color: "#e45756" },
           encoding: { x: { field: "ref", type: "quantitative" } },
         },
+        {
+          data: { values: [{ ref, refLabel: refLabel ?? "" }] },
+          mark: {
+            type: "text",
+            color: "#e45756",
+            align: "right",
+            baseline: "top",
+            dx: -3,
+            y: 2,
+            fontSize: 10,
+          },
+          encoding: { x: { field: "ref", type: "quantitative" }, text: { field: "refLabel" } },
+        },
       ],
     };
   return spec;
@@ -69,18 +82,32 @@ export function barSpread({ title, rows, xTitle, ref, refLabel }) {
 
 /** Reads per task (x, log) against lag (y, log), one line per series: the Pareto view of polling policies. */
 export function paretoPlot({ title, points, yField, yTitle }) {
+  const x = { field: "reads", type: "quantitative", scale: { type: "log" }, title: "reads per task (log)" };
+  const y = { field: yField, type: "quantitative", scale: { type: "log" }, title: yTitle };
   return {
     title,
-    width: 420,
-    height: 260,
+    width: 460,
+    height: 280,
     data: { values: points },
-    mark: { type: "line", point: { size: 60, filled: true } },
     encoding: {
-      x: { field: "reads", type: "quantitative", scale: { type: "log" }, title: "reads per task (log)" },
-      y: { field: yField, type: "quantitative", scale: { type: "log" }, title: yTitle },
-      color: { field: "series", type: "nominal", title: null, legend: { orient: "top-right" } },
-      order: { field: "reads", type: "quantitative" },
-      tooltip: [{ field: "label" }],
+      x,
+      y,
+      color: {
+        field: "series",
+        type: "nominal",
+        title: null,
+        legend: { orient: "top-right", labelLimit: 300 },
+      },
     },
+    layer: [
+      {
+        mark: { type: "line", point: { size: 60, filled: true } },
+        encoding: { order: { field: "reads", type: "quantitative" } },
+      },
+      {
+        mark: { type: "text", dx: 6, dy: -8, fontSize: 10, align: "left" },
+        encoding: { text: { field: "short" } },
+      },
+    ],
   };
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createPoller, FileStore } from "@paycross/poller";
 import { card, countingClient } from "../lib/async-load.mjs";
+import { barSpread } from "../lib/plot.mjs";
 import { selfCpuMicros, startMock } from "../lib/proc.mjs";
 import { fmt, target } from "../lib/report.mjs";
 
@@ -201,6 +202,29 @@ export async function scale({ quick }) {
             "poll: CPU per poll, polls/s, store writes per poll",
             `${fmt(r.cpuPerPoll, 1)} µs, ${fmt(r.pollsPerSecond)}/s, ${fmt(r.writesPerPoll, 2)}`,
           ],
+        ],
+        plots: [
+          {
+            file: "scale-rss.svg",
+            title: "RSS of the poller process",
+            spec: barSpread({
+              title: `RSS of the poller process with ${fmt(r.n)} pending tasks, MB (target < 400 MB)`,
+              rows: [
+                ["before the first task", r.baseRss],
+                ["all tasks pending", r.pendingRss],
+                ["peak", r.peakRss],
+              ].map(([label, v]) => ({
+                label,
+                median: v / MB,
+                min: v / MB,
+                max: v / MB,
+                text: `${fmt(v / MB)} MB`,
+              })),
+              xTitle: "MB",
+              ref: 400,
+              refLabel: "400 MB",
+            }),
+          },
         ],
       },
     ],

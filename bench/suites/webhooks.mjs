@@ -4,6 +4,7 @@
 import { createServer } from "node:http";
 import { createPoller } from "@paycross/poller";
 import { card, countingClient, lagStats, paced, SHOP } from "../lib/async-load.mjs";
+import { barSpread } from "../lib/plot.mjs";
 import { cpuWindow, startMock } from "../lib/proc.mjs";
 import { fmt, target } from "../lib/report.mjs";
 import { percentile } from "../lib/stats.mjs";
@@ -122,6 +123,30 @@ export async function webhooks({ quick }) {
               .map(([k, v]) => `${v} ${k}`)
               .join(", "),
           ],
+        ],
+        plots: [
+          {
+            file: "webhooks-lag.svg",
+            title: "Notification to outcome lag",
+            spec: barSpread({
+              title: "Notification → outcome lag, ms (target: p99 ≤ 50 ms)",
+              rows: [
+                ["p50", percentile(measured, 50)],
+                ["p90", percentile(measured, 90)],
+                ["p99", percentile(measured, 99)],
+                ["max", percentile(measured, 100)],
+              ].map(([label, v]) => ({
+                label,
+                median: Math.max(0, v),
+                min: Math.max(0, v),
+                max: Math.max(0, v),
+                text: `${fmt(v, 1)} ms`,
+              })),
+              xTitle: "ms",
+              ref: 50,
+              refLabel: "50 ms",
+            }),
+          },
         ],
       },
     ],
