@@ -7,5 +7,5 @@ export default defineConfig({
   target: "node20",
   sourcemap: true,
   clean: true,
-  external: ["undici"],
+  external: ["undici", "@opentelemetry/api"],
 });

@@ -8,6 +8,7 @@ export {
   type PayCrossClient,
   type TransactionResult,
 } from "./client.js";
+export type { SpanLike, TracerLike } from "./core/tracing.js";
 export * from "./deprecated.js";
 export {
   type AnyPayCrossError,
