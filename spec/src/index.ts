@@ -306,7 +306,11 @@ export class Contract {
   private run(key: string, schema: () => JsonSchema, value: unknown): SchemaIssue[] {
     let validate = this.validators.get(key);
     if (!validate) {
-      validate = this.ajv.compile(schema());
+      // Most operations share a schema (`{$ref: TransactionResponse}`): compile each distinct one once.
+      const resolved = schema();
+      const text = JSON.stringify(resolved);
+      validate = this.validators.get(text) ?? this.ajv.compile(resolved);
+      this.validators.set(text, validate);
       this.validators.set(key, validate);
     }
     return validate(value) ? [] : toIssues(validate.errors);

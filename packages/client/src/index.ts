@@ -4,37 +4,46 @@ export {
   type ClientOptions,
   createClient,
   DEFAULT_BASE_URL,
+  DEFAULT_MAX_RESPONSE_BYTES,
   type PayCrossClient,
   type TransactionResult,
 } from "./client.js";
+export type { SpanLike, TracerLike } from "./core/tracing.js";
+export * from "./deprecated.js";
 export {
-  errorClassForStatus,
+  type AnyPayCrossError,
+  type ClientErrorStatus,
+  type ErrorBody,
+  type ErrorKind,
+  type FieldErrors,
   isPayCrossError,
   PayCrossAbortError,
   PayCrossAuthenticationError,
   PayCrossConfigError,
   PayCrossConnectionError,
   PayCrossError,
+  type PayCrossErrorInit,
   PayCrossInvalidResponseError,
+  PayCrossLocalError,
   PayCrossNotFoundError,
   PayCrossRateLimitError,
+  PayCrossRedirectError,
   PayCrossRejectedError,
+  PayCrossResponseTooLargeError,
   PayCrossServerError,
   PayCrossTimeoutError,
   PayCrossUntrustedUrlError,
   PayCrossValidationError,
+  PayCrossWebhookError,
+  payCrossError,
+  type RedirectStatus,
+  type ServerErrorStatus,
+  type SuccessStatus,
 } from "./errors.js";
 export type { components, operations, paths, webhooks } from "./generated/schema.js";
 export { TRANSACTION_OPERATIONS, type TransactionOperationName } from "./operations.js";
-export { createRedactor, type Redactor, redact } from "./redact.js";
-export {
-  backoffDelay,
-  DEFAULT_RETRY,
-  MAX_TIMER_MS,
-  parseRetryAfter,
-  type RetryPolicy,
-  sleep,
-} from "./retry.js";
+export { type Redactor, redact } from "./redact.js";
+export type { RetryPolicy } from "./retry.js";
 export { type NodeTransportOptions, nodeTransport } from "./transport/node.js";
 export {
   fetchTransport,
@@ -46,6 +55,6 @@ export type * from "./types.js";
 export {
   type NotificationInput,
   type NotificationVerifier,
-  PayCrossWebhookError,
+  type VerifiedNotification,
   verifyNotification,
 } from "./webhook.js";
