@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { ASYNC_TASK_OPERATIONS, Contract, type MediaTypeObject, OPERATION_CATALOG } from "../src/index.js";
+import { ASYNC_TASK_OPERATIONS, Contract, type MediaTypeObject, OPERATIONS } from "../src/index.js";
 import seed from "./seed-examples.json" with { type: "json" };
 
 const contract = new Contract();
+const OPERATION_CATALOG = Object.values(OPERATIONS).map((e) => ({
+  name: e.name,
+  sync: e.syncOperationId,
+  async: e.asyncOperationId,
+}));
 const doc = contract.document;
 
 /** Every example in the document with the schema it illustrates. */

@@ -1,6 +1,19 @@
+export {
+  type Action,
+  type Answer,
+  type Env as LifecycleEnv,
+  type Look,
+  mergeFacts,
+  mergeFencedFacts,
+  next,
+  nextLook,
+  type Step,
+} from "./lifecycle.js";
+export type { CheckedNotification, NotificationOptions, VerifiedBy } from "./notifications.js";
 export { DEFAULT_POLICY, type PollPolicy, pollDelay } from "./policy.js";
 export {
   createPoller,
+  type NotificationResult,
   type Poller,
   type PollerOptions,
   type PollerStats,
@@ -8,15 +21,27 @@ export {
   type SubmitRequests,
   type TaskHandle,
 } from "./poller.js";
-export { FileStore } from "./store/file.js";
+export { PayCrossStoreError, type StoreErrorCode } from "./store/errors.js";
+export { FileStore, type FileStoreOptions, type OpenReport } from "./store/file.js";
 export { MemoryStore } from "./store/memory.js";
-export type { TaskStore } from "./store/types.js";
+export { SharedMemoryStore } from "./store/shared-memory.js";
+export {
+  type ClaimedTask,
+  isSharedStore,
+  type Lease,
+  type SharedTaskStore,
+  type TaskStore,
+} from "./store/types.js";
 export {
   ASYNC_OPERATIONS,
   type AsyncOperation,
+  assertTaskState,
+  type Candidate,
+  normalizeState,
   type Outcome,
   type ProgressEvent,
   type StoredOutcome,
   type TaskState,
+  taskStateProblems,
   type UnknownReason,
 } from "./task.js";

@@ -38,11 +38,28 @@ export interface TaskState {
   attempt: number;
   /** `status_url` said completed (with `checkStatusFirst`). */
   statusCompleted?: boolean;
-  /** A non-200 result, stored the moment it arrived: the gateway hands it out once. */
+  /**
+   * A 5xx answer or a lost answer (network error) on the result URL, kept the moment it happened. It may be
+   * the task's read-once result or a passing failure: a following 404 `unknown` makes it the result, a
+   * 200/425 proves it passing. See `lifecycle.ts`.
+   */
+  candidate?: Candidate | undefined;
+  /** When the result URL last answered (epoch ms): orders a candidate against a later "still there". */
+  answeredAt?: number | undefined;
+  /** @deprecated read from states written by 0.1 (a kept 502/504); loaded as `candidate`. */
   errorResult?: { status: number; body: unknown; receivedAt: number };
   /** The 200 result. */
   result?: AsyncResultBody;
   outcome?: StoredOutcome;
+}
+
+/** A possible read-once result: a 5xx answer (with its body), or `status: null` when no answer arrived. */
+export interface Candidate {
+  status: number | null;
+  body?: unknown;
+  /** Why no answer arrived (network error text, never a secret). */
+  reason?: string | undefined;
+  receivedAt: number;
 }
 
 export type StoredOutcome =
@@ -52,7 +69,9 @@ export type StoredOutcome =
 
 export type UnknownReason =
   /** 404 `unknown`: the 200 result is older than 24 hours, or another reader took the read-once error. */
-  "expired_or_already_read";
+  | "expired_or_already_read"
+  /** The result URL's answer was lost on the way (network error), then the gateway said 404 `unknown`. */
+  | "lost_in_flight";
 
 /** What `task.result()` resolves to. */
 export type Outcome =
@@ -95,9 +114,15 @@ export function transactionOf(data: AsyncResultBody | undefined): Transaction | 
 
 /** Checks a state read from JSON (another process, a file) before trusting it. */
 export function assertTaskState(value: unknown): asserts value is TaskState {
+  const problems = taskStateProblems(value);
+  if (problems.length) throw new TypeError(`invalid task state: ${problems.join("; ")}`);
+}
+
+/** What is wrong with a would-be state (empty when nothing is). */
+export function taskStateProblems(value: unknown): string[] {
   const v = value as Partial<TaskState> | null;
   const problems: string[] = [];
-  if (!v || typeof v !== "object") throw new TypeError("task state must be an object");
+  if (!v || typeof v !== "object" || Array.isArray(v)) return ["task state must be an object"];
   if (v.version !== 1) problems.push("version must be 1");
   if (typeof v.id !== "string" || !v.id) problems.push("id must be a non-empty string");
   if (!ASYNC_OPERATIONS.includes(v.operation as AsyncOperation))
@@ -107,5 +132,23 @@ export function assertTaskState(value: unknown): asserts value is TaskState {
   if (!["polling", "follow_up", "done"].includes(v.phase as string))
     problems.push("phase must be polling, follow_up or done");
   if (typeof v.attempt !== "number") problems.push("attempt must be a number");
-  if (problems.length) throw new TypeError(`invalid task state: ${problems.join("; ")}`);
+  if (typeof v.submittedAt !== "number") problems.push("submittedAt must be a number");
+  if (v.phase === "done" && (!v.outcome || typeof v.outcome !== "object"))
+    problems.push("a done task must carry its outcome");
+  if (v.outcome !== undefined && !["completed", "failed", "unknown"].includes(v.outcome?.kind as string))
+    problems.push("outcome.kind must be completed, failed or unknown");
+  if (v.candidate !== undefined && (typeof v.candidate !== "object" || v.candidate === null))
+    problems.push("candidate must be an object");
+  return problems;
+}
+
+/** Brings a validated state written by an older version to the current shape (a copy). */
+export function normalizeState(state: TaskState): TaskState {
+  const s = JSON.parse(JSON.stringify(state)) as TaskState;
+  if (s.errorResult) {
+    // 0.1 kept only a 502/504 here while polling on, or the failed result next to its outcome.
+    if (s.phase !== "done" && !s.candidate) s.candidate = { ...s.errorResult };
+    delete s.errorResult;
+  }
+  return s;
 }

@@ -1,3 +1,4 @@
+import { mergeFacts } from "../lifecycle.js";
 import type { TaskState } from "../task.js";
 import type { TaskStore } from "./types.js";
 
@@ -5,7 +6,9 @@ import type { TaskStore } from "./types.js";
 export class MemoryStore implements TaskStore {
   private readonly states = new Map<string, string>();
   async put(state: TaskState): Promise<void> {
-    this.states.set(state.id, JSON.stringify(state));
+    const stored = this.states.get(state.id);
+    const merged = mergeFacts(stored === undefined ? undefined : (JSON.parse(stored) as TaskState), state);
+    this.states.set(state.id, JSON.stringify(merged));
   }
   async get(id: string): Promise<TaskState | undefined> {
     const s = this.states.get(id);

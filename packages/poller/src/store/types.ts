@@ -2,7 +2,8 @@ import type { TaskState } from "../task.js";
 
 /**
  * Where task states live. A state is written BEFORE its outcome is handed to the caller, so a result the
- * gateway returns once survives a crash. `put` resolves only once the state is durable.
+ * gateway returns once survives a crash. `put` resolves only once the state is durable. A store never
+ * lets a write replace a stored outcome with a weaker one: it combines them with `mergeFacts`.
  */
 export interface TaskStore {
   put(state: TaskState): Promise<void>;
@@ -12,4 +13,48 @@ export interface TaskStore {
   /** Forget a task (after the caller has acted on its outcome). */
   delete(id: string): Promise<void>;
   close?(): Promise<void>;
+}
+
+/** The right to poll one task for a while. `token` is a fencing token: it grows with every claim. */
+export interface Lease {
+  id: string;
+  owner: string;
+  token: number;
+}
+
+export interface ClaimedTask {
+  state: TaskState;
+  lease: Lease;
+}
+
+/**
+ * A store that several processes (workers) share. A task is polled by whoever holds its lease; a worker
+ * that lost its lease (paused, partitioned, killed) cannot overwrite the task's schedule, but the facts it
+ * brings from the gateway (a read-once result above all) are always kept.
+ *
+ * `put` of a pending state makes it due at once (next poll time = now) unless the stored state already
+ * carries an outcome; `put` and every write go through `mergeFacts`.
+ */
+export interface SharedTaskStore extends TaskStore {
+  readonly shared: true;
+  /**
+   * Up to `limit` tasks that are due (next poll time ≤ now), not done, and unleased or whose lease expired;
+   * each is leased to `owner` for `leaseMs` with a new, larger fencing token.
+   */
+  claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedTask[]>;
+  /** Extends a lease still held. `false`: the lease was lost (expired and claimed by another, or the task is done). */
+  renew(lease: Lease, leaseMs: number): Promise<boolean>;
+  /**
+   * Writes the state and its next poll time (`null`: not scheduled, e.g. done) and releases the lease.
+   * `"fenced"`: the lease was lost; the schedule was not written, but the state's facts were merged in.
+   */
+  update(lease: Lease, state: TaskState, nextPollAt: number | null): Promise<"ok" | "fenced">;
+  /** Merges a state's gateway facts without a lease (e.g. a confirmed notification); returns the stored state. */
+  recordFacts(id: string, state: TaskState): Promise<TaskState>;
+  /** Calls `listener` whenever any process stores an outcome. Resolves to an unsubscribe function. */
+  watch(listener: (id: string) => void): Promise<() => void>;
+}
+
+export function isSharedStore(store: TaskStore): store is SharedTaskStore {
+  return (store as Partial<SharedTaskStore>).shared === true;
 }

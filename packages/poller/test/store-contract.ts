@@ -1,0 +1,183 @@
+/**
+ * The contract every task store keeps, as one suite: `describeStoreContract(name, makeStore)` in a test
+ * file runs it against a store (MemoryStore, FileStore here; PostgresStore in @paycross/poller-postgres,
+ * which imports this file by relative path). Shared-store rules run when the store says `shared: true`.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { isSharedStore, type SharedTaskStore, type TaskState, type TaskStore } from "../src/index.js";
+
+let seq = 0;
+/** A pending state with a unique id. */
+export function pendingState(extra: Partial<TaskState> = {}): TaskState {
+  seq++;
+  return {
+    version: 1,
+    id: `contract-${process.pid}-${Date.now()}-${seq}`,
+    operation: "payment",
+    statusUrl: `http://127.0.0.1:1/async/status/${seq}`,
+    responseUrl: `http://127.0.0.1:1/async/result/${seq}`,
+    trackingId: `t-${seq}`,
+    submittedAt: Date.now(),
+    phase: "polling",
+    attempt: 0,
+    ...extra,
+  };
+}
+
+export const failedOutcome = { kind: "failed" as const, status: 422, body: { message: "declined" } };
+const completedOutcome = {
+  kind: "completed" as const,
+  data: { transaction: { uid: "u1", status: "successful" } } as never,
+};
+const unknownOutcome = {
+  kind: "unknown" as const,
+  reason: "expired_or_already_read" as const,
+  recovered: [],
+};
+
+const done = (s: TaskState, outcome: TaskState["outcome"]): TaskState => ({ ...s, phase: "done", outcome });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function describeStoreContract(name: string, makeStore: () => Promise<TaskStore>): void {
+  describe(`TaskStore contract: ${name}`, () => {
+    const open: TaskStore[] = [];
+    const make = async () => {
+      const s = await makeStore();
+      open.push(s);
+      return s;
+    };
+    afterEach(async () => {
+      while (open.length) await open.pop()!.close?.();
+    });
+
+    it("put, get, list and delete round-trip plain copies", async () => {
+      const store = await make();
+      const a = pendingState();
+      await store.put(a);
+      const got = (await store.get(a.id))!;
+      expect(got).toEqual(a);
+      got.attempt = 99;
+      expect((await store.get(a.id))!.attempt).toBe(0);
+      expect((await store.list()).map((s) => s.id)).toContain(a.id);
+      await store.delete(a.id);
+      expect(await store.get(a.id)).toBeUndefined();
+      expect((await store.list()).map((s) => s.id)).not.toContain(a.id);
+    });
+
+    it("a later put of the same task replaces its pending state", async () => {
+      const store = await make();
+      const a = pendingState();
+      await store.put(a);
+      await store.put({ ...a, attempt: 3 });
+      expect((await store.get(a.id))!.attempt).toBe(3);
+    });
+
+    it("an outcome is never replaced by a pending state (a finished task never goes back)", async () => {
+      const store = await make();
+      const a = pendingState();
+      await store.put(done(a, failedOutcome));
+      await store.put({ ...a, attempt: 7 });
+      expect(await store.get(a.id)).toMatchObject({ phase: "done", outcome: failedOutcome });
+    });
+
+    it("unknown never overwrites a result; a result never overwrites another; a result replaces unknown", async () => {
+      const store = await make();
+      const a = pendingState();
+      await store.put(done(a, failedOutcome));
+      await store.put(done(a, unknownOutcome));
+      await store.put(done(a, completedOutcome));
+      expect((await store.get(a.id))!.outcome).toEqual(failedOutcome);
+      const b = pendingState();
+      await store.put(done(b, unknownOutcome));
+      await store.put(done(b, completedOutcome));
+      expect((await store.get(b.id))!.outcome).toEqual(completedOutcome);
+    });
+
+    it("a kept 5xx candidate survives a write that did not see the result URL answer since", async () => {
+      const store = await make();
+      const a = pendingState();
+      const candidate = { status: 500, body: { message: "x" }, receivedAt: 2_000 };
+      await store.put({ ...a, candidate, answeredAt: 2_000 });
+      await store.put({ ...a, attempt: 4, answeredAt: 1_000 });
+      expect((await store.get(a.id))!.candidate).toEqual(candidate);
+      await store.put({ ...a, attempt: 5, answeredAt: 3_000 }); // the result URL said "still processing" later
+      expect((await store.get(a.id))!.candidate).toBeUndefined();
+    });
+
+    describe("shared stores", () => {
+      const shared = async (): Promise<SharedTaskStore | undefined> => {
+        const s = await make();
+        return isSharedStore(s) ? s : undefined;
+      };
+
+      it("claim leases a due task to one owner at a time, with a growing fencing token", async (ctx) => {
+        const store = await shared();
+        if (!store) return ctx.skip();
+        const a = pendingState();
+        await store.put(a);
+        const first = (await store.claim("w1", 100, 60)).filter((c) => c.state.id === a.id);
+        expect(first).toHaveLength(1);
+        expect(first[0]!.lease).toMatchObject({ id: a.id, owner: "w1" });
+        expect((await store.claim("w2", 100, 60)).some((c) => c.state.id === a.id)).toBe(false);
+        await sleep(150); // the lease expires
+        const second = (await store.claim("w2", 100, 10_000)).filter((c) => c.state.id === a.id);
+        expect(second).toHaveLength(1);
+        expect(second[0]!.lease.token).toBeGreaterThan(first[0]!.lease.token);
+        expect(await store.renew(first[0]!.lease, 10_000)).toBe(false);
+        expect(await store.renew(second[0]!.lease, 10_000)).toBe(true);
+      });
+
+      it("update releases the lease and schedules; a task is not claimed before its time or once done", async (ctx) => {
+        const store = await shared();
+        if (!store) return ctx.skip();
+        const a = pendingState();
+        const b = pendingState();
+        await store.put(a);
+        await store.put(b);
+        const claimed = await store.claim("w1", 100, 10_000);
+        const la = claimed.find((c) => c.state.id === a.id)!.lease;
+        const lb = claimed.find((c) => c.state.id === b.id)!.lease;
+        expect(await store.update(la, { ...a, attempt: 1 }, Date.now() + 60_000)).toBe("ok");
+        expect(await store.update(lb, done(b, failedOutcome), null)).toBe("ok");
+        const ids = (await store.claim("w2", 100, 10_000)).map((c) => c.state.id);
+        expect(ids).not.toContain(a.id);
+        expect(ids).not.toContain(b.id);
+        expect((await store.get(a.id))!.attempt).toBe(1);
+      });
+
+      it("a fenced update keeps the facts it brings but not its schedule", async (ctx) => {
+        const store = await shared();
+        if (!store) return ctx.skip();
+        const a = pendingState();
+        await store.put(a);
+        const [old] = (await store.claim("w1", 100, 50)).filter((c) => c.state.id === a.id);
+        await sleep(150);
+        const [now] = (await store.claim("w2", 100, 10_000)).filter((c) => c.state.id === a.id);
+        expect(now).toBeDefined();
+        expect(await store.update(old!.lease, done(a, failedOutcome), null)).toBe("fenced");
+        expect((await store.get(a.id))!.outcome).toEqual(failedOutcome);
+        // The new holder's later, weaker write cannot undo the fact.
+        await store.update(now!.lease, { ...a, attempt: 2 }, Date.now());
+        expect((await store.get(a.id))!.outcome).toEqual(failedOutcome);
+      });
+
+      it("recordFacts merges without a lease and watch reports stored outcomes", async (ctx) => {
+        const store = await shared();
+        if (!store) return ctx.skip();
+        const seen: string[] = [];
+        const stop = await store.watch((id) => seen.push(id));
+        try {
+          const a = pendingState();
+          await store.put(a);
+          const merged = await store.recordFacts(a.id, done(a, completedOutcome));
+          expect(merged.outcome).toEqual(completedOutcome);
+          expect((await store.recordFacts(a.id, done(a, unknownOutcome))).outcome).toEqual(completedOutcome);
+          for (let i = 0; i < 100 && !seen.includes(a.id); i++) await sleep(20);
+          expect(seen).toContain(a.id);
+        } finally {
+          stop();
+        }
+      });
+    });
+  });
+}
