@@ -4,7 +4,9 @@ import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { transformSync } from "esbuild";
 
-const BUDGET_GZIP_BYTES = 7 * 1024;
+// 7 KiB until the hardening of issue 11 (no redirects, bounded answers, redaction by value, coded errors
+// with literal statuses): about +0.3 KiB. The budget is 8 KiB; every raise is explained here.
+const BUDGET_GZIP_BYTES = 8 * 1024;
 const code = readFileSync(new URL("../dist/index.js", import.meta.url), "utf8");
 const minified = transformSync(code, { minify: true, format: "esm", target: "node20" }).code;
 const gz = gzipSync(minified, { level: 9 }).length;

@@ -3,8 +3,10 @@
  * or by the absolute URLs the gateway returned. Those URLs only receive the shop's credentials when they
  * point at the configured gateway origin (or one the caller trusts explicitly).
  */
-import { type PayCrossError, PayCrossInvalidResponseError, PayCrossUntrustedUrlError } from "./errors.js";
-import type { CallFn, CallOptions, HttpCore } from "./http.js";
+import type { CallFn } from "./client.js";
+import { invalidAnswer, type RequestContext } from "./core/fail.js";
+import type { CallOptions, HttpCore, RawResponse } from "./core/http.js";
+import { type PayCrossError, PayCrossUntrustedUrlError } from "./errors.js";
 import { encodeId, TRANSACTION_OPERATIONS, type TransactionOperationName } from "./operations.js";
 import type { AsyncResultBody, AsyncTaskAccepted, BalanceRequest, RequestOf } from "./types.js";
 
@@ -73,6 +75,12 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 
 export function createAsyncApi(deps: AsyncDeps): AsyncApi {
   const { core, baseUrl } = deps;
+  const ctxOf = (res: RawResponse, method: string, url: string): RequestContext => ({
+    method,
+    url,
+    idempotencyKey: res.idempotencyKey,
+    redact: core.options.redact,
+  });
   const gatewayOrigin = new URL(baseUrl).origin;
   const trusted = new Set([gatewayOrigin, ...deps.trustedOrigins.map((o) => new URL(o).origin)]);
 
@@ -122,14 +130,7 @@ export function createAsyncApi(deps: AsyncDeps): AsyncApi {
       typeof body.status_url !== "string" ||
       typeof body.response_url !== "string"
     ) {
-      throw new PayCrossInvalidResponseError({
-        message: `${method} ${core.options.redact(baseUrl + path)} answered ${res.status} without request_id, status_url and response_url`,
-        status: res.status,
-        method,
-        url: core.options.redact(baseUrl + path),
-        body: core.options.redact.value(body),
-        idempotencyKey: res.idempotencyKey,
-      });
+      throw invalidAnswer(ctxOf(res, method, baseUrl + path), res, "request_id, status_url and response_url");
     }
     return { ...(body as unknown as AsyncTaskAccepted), idempotencyKey: res.idempotencyKey };
   };
@@ -180,13 +181,7 @@ export function createAsyncApi(deps: AsyncDeps): AsyncApi {
         return { state: "completed", request_id: requestId, response_url: responseUrl };
       }
       if (isObject(body) && body.status === "unknown") return { state: "unknown", request_id: requestId };
-      throw new PayCrossInvalidResponseError({
-        message: `GET ${url} answered ${res.status} with an unknown task status`,
-        status: res.status,
-        method: "GET",
-        url,
-        body: core.options.redact.value(body),
-      });
+      throw invalidAnswer(ctxOf(res, "GET", url), res, "a known task status");
     },
 
     async result(ref, opts = {}) {
@@ -204,14 +199,7 @@ export function createAsyncApi(deps: AsyncDeps): AsyncApi {
         return { state: "unknown", status: 404, request_id: requestId };
       }
       if (res.status === 200) {
-        if (!isObject(body)) {
-          throw new PayCrossInvalidResponseError({
-            message: `GET ${url} answered 200 without a JSON object`,
-            status: 200,
-            method: "GET",
-            url,
-          });
-        }
+        if (!isObject(body)) throw invalidAnswer(ctxOf(res, "GET", url), res, "a JSON object");
         return { state: "completed", status: 200, data: body as AsyncResultBody };
       }
       // 401 is about this read's credentials, not the task: the task was authenticated at submit.

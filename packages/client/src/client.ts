@@ -1,8 +1,8 @@
 import createFetchClient, { type Client as FetchClient } from "openapi-fetch";
 import { type AsyncApi, createAsyncApi } from "./async.js";
-import { PayCrossConfigError, PayCrossInvalidResponseError } from "./errors.js";
+import { configError, invalidAnswer, type RequestContext } from "./core/fail.js";
+import { type CallOptions, HttpCore, type RawResponse, type RetryMode } from "./core/http.js";
 import type { paths } from "./generated/schema.js";
-import { type CallFn, type CallOptions, HttpCore, type RawResponse } from "./http.js";
 
 export type { CallOptions };
 
@@ -42,7 +42,14 @@ export interface ClientOptions {
   retry?: Partial<RetryPolicy> | false;
   /** Other origins that status and result URLs may point to. Credentials are sent there too. */
   trustedOrigins?: string[];
+  /** The largest answer read, in bytes; past it the read stops with `PayCrossResponseTooLargeError`. Default 4 MiB. */
+  maxResponseBytes?: number;
 }
+
+/** 4 MiB: a page of 10 transactions is a few KB; anything near this is not a gateway answer. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** Far below V8's longest string, so that no answer can crash the host while being decoded. */
+const MAX_RESPONSE_BYTES_LIMIT = 256 * 1024 * 1024;
 
 /** A processed transaction. Its own `status` may be `failed` (a decline) or `incomplete` (3-D Secure). */
 export interface TransactionResult {
@@ -86,8 +93,41 @@ export interface PayCrossClient extends TransactionMethods {
   readonly redact: Redactor;
 }
 
-function configError(message: string): PayCrossConfigError {
-  return new PayCrossConfigError({ message });
+/** One call through the pipeline: a path on the gateway or an absolute URL already checked. */
+export type CallFn = (
+  method: "GET" | "POST",
+  pathOrUrl: string,
+  opts?: CallOptions,
+  extra?: {
+    /** The inner request: sent as `{"request": ...}`. */
+    request?: unknown;
+    /** A body already serialized in its envelope (the raw client). */
+    payload?: string | undefined;
+    headers?: Record<string, string>;
+    retry?: RetryMode;
+    /** Return every status as data instead of throwing for non-2xx. */
+    anyStatus?: boolean;
+  },
+) => Promise<RawResponse>;
+
+/** An idempotency key is a header value the gateway compares: an empty or blank one would turn it off. */
+function checkIdempotencyKey(key: unknown): string {
+  if (typeof key !== "string" || key.trim() === "")
+    throw configError("idempotencyKey must be a non-empty string (omit it to get a generated UUID)");
+  if (!/^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$/.test(key))
+    throw configError(
+      "idempotencyKey must be 1-255 printable ASCII characters without leading or trailing spaces",
+    );
+  return key;
+}
+
+function checkMaxResponseBytes(value: number | undefined): number {
+  const n = value ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_RESPONSE_BYTES_LIMIT)
+    throw configError(
+      `maxResponseBytes must be an integer from 1 to ${MAX_RESPONSE_BYTES_LIMIT}, got ${value}`,
+    );
+  return n;
 }
 
 function normalizeBaseUrl(raw: string): string {
@@ -127,23 +167,36 @@ export function createClient(options: ClientOptions): PayCrossClient {
     timeoutMs,
     retry,
     redact,
+    maxResponseBytes: checkMaxResponseBytes(options.maxResponseBytes),
   });
 
-  const newIdempotencyKey = () => crypto.randomUUID();
   const ensureOk = (res: RawResponse, method: string, url: string) => {
     if (res.status < 200 || res.status > 299) throw core.errorFor(res, method, url);
     return res;
   };
+  const ctxOf = (res: RawResponse, method: string, url: string): RequestContext => ({
+    method,
+    url,
+    idempotencyKey: res.idempotencyKey,
+    redact,
+  });
 
   /** CallOptions → one request through the pipeline; POSTs always carry an idempotency key. */
   const call: CallFn = async (method, path, opts = {}, extra = {}) => {
     const url = path.startsWith("http") ? path : baseUrl + path;
+    const idempotencyKey =
+      method !== "POST"
+        ? undefined
+        : opts.idempotencyKey === undefined
+          ? crypto.randomUUID()
+          : checkIdempotencyKey(opts.idempotencyKey);
     const res = await core.send({
       method,
       url,
-      body: method === "POST" ? (extra.body ?? { request: extra.request ?? {} }) : undefined,
+      payload:
+        method === "POST" ? (extra.payload ?? JSON.stringify({ request: extra.request ?? {} })) : undefined,
       headers: { ...extra.headers, ...opts.headers },
-      idempotencyKey: method === "POST" ? (opts.idempotencyKey ?? newIdempotencyKey()) : undefined,
+      idempotencyKey,
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
       retry: extra.retry ?? "idempotent",
@@ -160,21 +213,10 @@ export function createClient(options: ClientOptions): PayCrossClient {
       typeof data.transaction !== "object" ||
       data.transaction === null
     ) {
-      throw invalidAnswer(res, method, url, "a transaction");
+      throw invalidAnswer(ctxOf(res, method, url), res, "a transaction");
     }
     return { transaction: data.transaction, data, idempotencyKey: res.idempotencyKey };
   };
-
-  // A 2xx that lacks what the contract promises: reported with its real status, not as a fake 5xx.
-  const invalidAnswer = (res: RawResponse, method: string, url: string, what: string) =>
-    new PayCrossInvalidResponseError({
-      status: res.status,
-      method,
-      url: redact(url),
-      idempotencyKey: res.idempotencyKey,
-      body: redact.value(res.body),
-      message: `${method} ${redact(url)} answered ${res.status} without ${what}`,
-    });
 
   const transactionMethods = Object.fromEntries(
     Object.entries(TRANSACTION_OPERATIONS).map(([name, op]) => [
@@ -189,9 +231,10 @@ export function createClient(options: ClientOptions): PayCrossClient {
   const raw = createFetchClient<paths>({
     baseUrl,
     // Every raw call goes through the same pipeline; POSTs get an idempotency key unless they carry one.
+    // The body openapi-fetch serialized is sent as it is, and the answer handed back as it came.
     fetch: async (input: Request) => {
       const method = input.method.toUpperCase() === "POST" ? "POST" : "GET";
-      const text = method === "POST" ? await input.text() : undefined;
+      const payload = method === "POST" ? await input.text() : undefined;
       const headers: Record<string, string> = {};
       input.headers.forEach((v, k) => {
         headers[k] = v;
@@ -200,9 +243,13 @@ export function createClient(options: ClientOptions): PayCrossClient {
       const res = await call(
         method,
         input.url,
-        { signal: input.signal, headers: rest, ...(requestid ? { idempotencyKey: requestid } : {}) },
         {
-          body: text ? JSON.parse(text) : undefined,
+          signal: input.signal,
+          headers: rest,
+          ...(requestid !== undefined ? { idempotencyKey: requestid } : {}),
+        },
+        {
+          payload: payload || undefined,
           retry: method === "GET" && input.url.includes("/async/result/") ? "read-once" : "idempotent",
           anyStatus: true,
         },
@@ -210,10 +257,10 @@ export function createClient(options: ClientOptions): PayCrossClient {
       const idempotencyKey = res.idempotencyKey;
       const responseHeaders = new Headers({ "content-type": "application/json" });
       if (idempotencyKey) responseHeaders.set("RequestID", idempotencyKey);
-      return new Response(res.body === undefined ? null : JSON.stringify(res.body), {
-        status: res.status,
-        headers: responseHeaders,
-      });
+      // An error body is what ends up in logs: it is redacted, like the body of every thrown error.
+      const ok = res.status >= 200 && res.status < 300;
+      const text = ok || res.body === undefined ? res.text : JSON.stringify(redact.value(res.body));
+      return new Response(text === "" ? null : text, { status: res.status, headers: responseHeaders });
     },
   });
 
@@ -229,7 +276,7 @@ export function createClient(options: ClientOptions): PayCrossClient {
         const res = await call("GET", path, opts);
         const data = res.body as TransactionListResponse;
         if (!data || !Array.isArray(data.transactions))
-          throw invalidAnswer(res, "GET", baseUrl + path, "a transactions list");
+          throw invalidAnswer(ctxOf(res, "GET", baseUrl + path), res, "a transactions list");
         return { transactions: data.transactions, data };
       },
     },

@@ -4,25 +4,40 @@ export {
   type ClientOptions,
   createClient,
   DEFAULT_BASE_URL,
+  DEFAULT_MAX_RESPONSE_BYTES,
   type PayCrossClient,
   type TransactionResult,
 } from "./client.js";
 export {
+  type AnyPayCrossError,
+  type ClientErrorStatus,
+  type ErrorBody,
+  type ErrorKind,
   errorClassForStatus,
+  type FieldErrors,
   isPayCrossError,
   PayCrossAbortError,
   PayCrossAuthenticationError,
   PayCrossConfigError,
   PayCrossConnectionError,
   PayCrossError,
+  type PayCrossErrorInit,
   PayCrossInvalidResponseError,
+  PayCrossLocalError,
   PayCrossNotFoundError,
   PayCrossRateLimitError,
+  PayCrossRedirectError,
   PayCrossRejectedError,
+  PayCrossResponseTooLargeError,
   PayCrossServerError,
   PayCrossTimeoutError,
   PayCrossUntrustedUrlError,
   PayCrossValidationError,
+  PayCrossWebhookError,
+  payCrossError,
+  type RedirectStatus,
+  type ServerErrorStatus,
+  type SuccessStatus,
 } from "./errors.js";
 export type { components, operations, paths, webhooks } from "./generated/schema.js";
 export { TRANSACTION_OPERATIONS, type TransactionOperationName } from "./operations.js";
@@ -46,6 +61,6 @@ export type * from "./types.js";
 export {
   type NotificationInput,
   type NotificationVerifier,
-  PayCrossWebhookError,
+  type VerifiedNotification,
   verifyNotification,
 } from "./webhook.js";

@@ -1,11 +1,15 @@
 /**
  * Transaction notifications (webhooks): authenticate, then parse. The signature is checked over the RAW
- * body bytes, never over re-serialised JSON. With a public key the signature decides; without one, the
- * Basic credentials do (compared in constant time).
+ * body bytes, never over re-serialised JSON. With a public key the signature is required, and the Basic
+ * credentials are checked too when they are configured. Without a key only Basic can be checked: that
+ * proves who sent the notification but not that its body is intact, so such a notification is a hint
+ * (`verifiedBy: "basic"`): confirm the transaction with a status query before acting on it.
  */
 import { createPublicKey, type KeyObject, timingSafeEqual, verify } from "node:crypto";
-import { PayCrossRejectedError } from "./errors.js";
+import { PayCrossWebhookError } from "./errors.js";
 import type { Transaction } from "./types.js";
+
+export { PayCrossWebhookError };
 
 export interface NotificationInput {
   /** Header names in any case; Node's `req.headers` or a `Headers` object. */
@@ -21,8 +25,15 @@ export interface NotificationVerifier {
   secretKey?: string;
 }
 
-/** A notification that failed authentication or is not a transaction. Answer it with 401/400. */
-export class PayCrossWebhookError extends PayCrossRejectedError {}
+/**
+ * A verified notification. `verifiedBy: "signature"`: the body is the gateway's, byte for byte.
+ * `verifiedBy: "basic"`: the sender knew the shop's credentials, but the body could have been altered
+ * on the way: treat it as a hint and confirm the status with `client.transactions.get(uid)`.
+ */
+export interface VerifiedNotification {
+  transaction: Transaction;
+  verifiedBy: "signature" | "basic";
+}
 
 const keyCache = new Map<string, KeyObject>();
 function publicKeyOf(text: string): KeyObject {
@@ -54,15 +65,26 @@ function header(headers: NotificationInput["headers"], name: string): string | u
 export function verifyNotification(
   input: NotificationInput,
   verifier: NotificationVerifier,
-): { transaction: Transaction } {
+): VerifiedNotification {
   const raw = typeof input.body === "string" ? Buffer.from(input.body, "utf8") : Buffer.from(input.body);
-  if (verifier.publicKey) {
+  const hasBasic = verifier.shopId !== undefined && Boolean(verifier.secretKey);
+  if (!verifier.publicKey && !hasBasic)
+    throw new PayCrossWebhookError({
+      message: "no publicKey and no shopId/secretKey to authenticate notifications with",
+    });
+  if (verifier.publicKey) checkSignature(input, raw, verifier.publicKey);
+  if (hasBasic) checkBasic(input, verifier.shopId!, verifier.secretKey!);
+  return { transaction: parseTransaction(raw), verifiedBy: verifier.publicKey ? "signature" : "basic" };
+}
+
+function checkSignature(input: NotificationInput, raw: Buffer, publicKey: string): void {
+  {
     const signature = header(input.headers, "content-signature");
     if (!signature)
       throw new PayCrossWebhookError({ message: "notification has no Content-Signature header" });
     let ok = false;
     try {
-      ok = verify("sha256", raw, publicKeyOf(verifier.publicKey), Buffer.from(signature, "base64"));
+      ok = verify("sha256", raw, publicKeyOf(publicKey), Buffer.from(signature, "base64"));
     } catch (cause) {
       throw new PayCrossWebhookError({
         message: "notification signature could not be checked (bad public key?)",
@@ -70,18 +92,19 @@ export function verifyNotification(
       });
     }
     if (!ok) throw new PayCrossWebhookError({ message: "notification signature does not match its body" });
-  } else if (verifier.shopId !== undefined && verifier.secretKey) {
-    const expected = Buffer.from(
-      `Basic ${Buffer.from(`${verifier.shopId}:${verifier.secretKey}`).toString("base64")}`,
-    );
-    const given = Buffer.from(header(input.headers, "authorization") ?? "");
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
-      throw new PayCrossWebhookError({ message: "notification credentials do not match the shop's" });
-  } else {
-    throw new PayCrossWebhookError({
-      message: "no publicKey and no shopId/secretKey to authenticate notifications with",
-    });
   }
+}
+
+function checkBasic(input: NotificationInput, shopId: string | number, secretKey: string): void {
+  const expected = Buffer.from(`${shopId}:${secretKey}`);
+  // The scheme name is case-insensitive (RFC 9110); the credentials are compared in constant time.
+  const match = /^\s*basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header(input.headers, "authorization") ?? "");
+  const given = match ? Buffer.from(match[1]!, "base64") : Buffer.alloc(0);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new PayCrossWebhookError({ message: "notification credentials do not match the shop's" });
+}
+
+function parseTransaction(raw: Buffer): Transaction {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw.toString("utf8"));
@@ -91,5 +114,5 @@ export function verifyNotification(
   const tx = (parsed as { transaction?: Transaction } | null)?.transaction;
   if (!tx || typeof tx !== "object" || typeof tx.uid !== "string" || typeof tx.status !== "string")
     throw new PayCrossWebhookError({ message: "notification body has no transaction with uid and status" });
-  return { transaction: tx };
+  return tx;
 }

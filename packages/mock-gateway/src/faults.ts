@@ -1,6 +1,10 @@
 /**
  * Fault injection for reliability tests: deterministic for a seed, per route and per rate, off by default.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { INTERNAL_ERROR_MESSAGE } from "./cards.js";
+import { send } from "./http/respond.js";
+
 export type FaultKind = "latency" | "error" | "reset" | "malformed" | "rateLimit";
 
 export interface Fault {
@@ -85,5 +89,30 @@ export class FaultInjector {
       }
     }
     return fired;
+  }
+}
+
+/** Applies a drawn fault to the answer; true when the fault has answered (or dropped) the request. */
+export async function applyFault(req: IncomingMessage, res: ServerResponse, fault: Fault): Promise<boolean> {
+  switch (fault.kind) {
+    case "latency":
+      await new Promise((r) => setTimeout(r, fault.latencyMs ?? 100));
+      return false;
+    case "reset":
+      req.socket.destroy();
+      return true;
+    case "malformed":
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"transaction": {"uid": "trunc');
+      return true;
+    case "rateLimit":
+      send(res, 429, { message: "Too many requests" }, { "retry-after": fault.retryAfter ?? "1" });
+      return true;
+    case "error": {
+      const status = fault.status ?? 500;
+      const message = status === 503 ? "Gateway is temporarily unavailable" : INTERNAL_ERROR_MESSAGE;
+      send(res, status, { message }, fault.retryAfter ? { "retry-after": fault.retryAfter } : undefined);
+      return true;
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { TaskState } from "@paycross/poller";
 import pg from "pg";
 import { inject } from "vitest";
 
@@ -16,4 +17,41 @@ export async function freshDatabase(): Promise<string> {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();
+}
+
+let n = 0;
+/** A pending task state as the poller writes it after a submit. */
+export function taskState(overrides: Partial<TaskState> = {}): TaskState {
+  const id = overrides.id ?? `req-${process.pid}-${Date.now()}-${n++}`;
+  return {
+    version: 1,
+    id,
+    operation: "payment",
+    statusUrl: `http://127.0.0.1:1/async/status/${id}`,
+    responseUrl: `http://127.0.0.1:1/async/result/${id}`,
+    trackingId: `order-${id}`,
+    submittedAt: Date.now(),
+    phase: "polling",
+    attempt: 0,
+    ...overrides,
+  };
+}
+
+export const failedOutcome = (status = 422): TaskState["outcome"] => ({
+  kind: "failed",
+  status,
+  body: { message: "Card declined by issuer" },
+});
+export const unknownOutcome: TaskState["outcome"] = {
+  kind: "unknown",
+  reason: "expired_or_already_read",
+  recovered: [],
+};
+
+export async function until(check: () => boolean | Promise<boolean>, what: string, limitMs = 20_000) {
+  const end = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

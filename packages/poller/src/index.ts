@@ -4,13 +4,16 @@ export {
   type Env as LifecycleEnv,
   type Look,
   mergeFacts,
+  mergeFencedFacts,
   next,
   nextLook,
   type Step,
 } from "./lifecycle.js";
+export type { CheckedNotification, NotificationOptions, VerifiedBy } from "./notifications.js";
 export { DEFAULT_POLICY, type PollPolicy, pollDelay } from "./policy.js";
 export {
   createPoller,
+  type NotificationResult,
   type Poller,
   type PollerOptions,
   type PollerStats,
@@ -18,8 +21,10 @@ export {
   type SubmitRequests,
   type TaskHandle,
 } from "./poller.js";
-export { FileStore } from "./store/file.js";
+export { PayCrossStoreError, type StoreErrorCode } from "./store/errors.js";
+export { FileStore, type FileStoreOptions, type OpenReport } from "./store/file.js";
 export { MemoryStore } from "./store/memory.js";
+export { SharedMemoryStore } from "./store/shared-memory.js";
 export {
   type ClaimedTask,
   isSharedStore,

@@ -74,9 +74,13 @@ export function next(state: TaskState, answer: Answer, env: Env): Step {
     return { state: s, action: { type: "poll", look: nextLook(s, env.policy), delayMs, persist, retry } };
   };
   switch (answer.type) {
-    case "processing":
-      if (answer.look === "result") return cleared(s, env.now) ? poll(true) : poll(false);
-      return poll(false);
+    case "processing": {
+      // "Later": the next look backs off one step further (the first look already used attempt 0).
+      const persist = answer.look === "result" && cleared(s, env.now);
+      s.attempt++;
+      const delayMs = pollDelay(env.policy, s.attempt, "polling", undefined, env.random);
+      return { state: s, action: { type: "poll", look: nextLook(s, env.policy), delayMs, persist } };
+    }
     case "completed":
       if (answer.look === "status") {
         s.statusCompleted = true;
@@ -91,7 +95,10 @@ export function next(state: TaskState, answer: Answer, env: Env): Step {
       s.answeredAt = env.now;
       return poll(true, `result answered ${answer.status}; looking again before believing it`);
     case "lost":
-      s.candidate = { status: null, reason: answer.reason, receivedAt: env.now };
+      // A kept 5xx stays: it is the only answer we hold. If the lost request carried another read-once
+      // error, a 404 next still means the task failed (a 200 would have been answered again).
+      if (s.candidate?.status == null)
+        s.candidate = { status: null, reason: answer.reason, receivedAt: env.now };
       return poll(true, `result answer lost (${answer.reason}); looking again`);
     case "unknown":
       return unknown(s);
@@ -105,7 +112,12 @@ export function next(state: TaskState, answer: Answer, env: Env): Step {
       return finish(s, { kind: "unknown", reason, recovered: answer.transactions });
     }
     case "confirmed":
-      if (s.phase !== "follow_up" || transactionOf(s.result)?.uid !== answer.transaction.uid)
+      // Only ends a follow-up of this very transaction, only with a final status: never moves a task back.
+      if (
+        s.phase !== "follow_up" ||
+        transactionOf(s.result)?.uid !== answer.transaction.uid ||
+        !isFinalStatus(answer.transaction.status)
+      )
         return { state: s, action: { type: "ignore" } };
       return followUp(s, answer.transaction, env);
   }
@@ -197,4 +209,21 @@ export function mergeFacts(stored: TaskState | undefined, incoming: TaskState): 
   if (answeredAt > 0) merged.answeredAt = answeredAt;
   if (stored.statusCompleted || incoming.statusCompleted) merged.statusCompleted = true;
   return merged;
+}
+
+/**
+ * What a writer whose lease was lost may still change: the gateway's facts it brings (an outcome, a kept
+ * candidate, a 200 result), never the schedule of the worker that holds the task now.
+ */
+export function mergeFencedFacts(stored: TaskState | undefined, incoming: TaskState): TaskState {
+  if (!stored || incoming.outcome) return mergeFacts(stored, incoming);
+  const facts: TaskState = { ...stored };
+  if (incoming.candidate) facts.candidate = incoming.candidate;
+  if (incoming.answeredAt !== undefined) facts.answeredAt = incoming.answeredAt;
+  if (incoming.result && !stored.result) {
+    facts.result = incoming.result;
+    facts.phase = incoming.phase;
+    facts.attempt = incoming.attempt;
+  }
+  return mergeFacts(stored, facts);
 }

@@ -1,54 +1,33 @@
 /**
  * The async lifecycle: submit, poll, read the result, follow up `incomplete` transactions, and hand the
- * caller one outcome. Every state change that matters is written to the store before anyone sees it.
+ * caller one outcome. This file wires the parts: `lifecycle.ts` decides (pure), `ask.ts` asks (HTTP),
+ * `waiters.ts` holds the callers, `scheduler.ts` times the looks, the store keeps every fact BEFORE anyone
+ * is told about it.
  */
-import {
-  type AsyncCallOptions,
-  type AsyncResult,
-  type AsyncTask,
-  type BalanceRequest,
-  errorClassForStatus,
-  isPayCrossError,
-  type NotificationInput,
-  type NotificationVerifier,
-  type PayCrossClient,
-  type PayCrossError,
-  PayCrossRateLimitError,
-  type RequestOf,
-  type Transaction,
-  verifyNotification,
-} from "@paycross/client";
-import { type PollPolicy, pollDelay, resolvePolicy } from "./policy.js";
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { AsyncCallOptions, NotificationInput, PayCrossClient } from "@paycross/client";
+import { type Answer, next } from "./lifecycle.js";
+import { LocalDriver, type Task } from "./local.js";
+import { type CheckedNotification, NotificationChecker, type NotificationOptions } from "./notifications.js";
+import { toOutcome } from "./outcome.js";
+import { type PollPolicy, resolvePolicy } from "./policy.js";
 import { Scheduler } from "./scheduler.js";
 import { MemoryStore } from "./store/memory.js";
-import type { TaskStore } from "./store/types.js";
+import { isSharedStore, type TaskStore } from "./store/types.js";
+import { type SubmitRequests, submitTask } from "./submit.js";
 import {
   type AsyncOperation,
   assertTaskState,
-  isFinalStatus,
+  normalizeState,
   type Outcome,
   type ProgressEvent,
-  type StoredOutcome,
   type TaskState,
-  transactionOf,
 } from "./task.js";
+import { Waiters, type WaitOptions } from "./waiters.js";
+import { Worker } from "./worker.js";
 
-export interface SubmitRequests {
-  payment: RequestOf<"createPayment">;
-  authorization: RequestOf<"createAuthorization">;
-  tokenization: RequestOf<"createTokenization">;
-  capture: RequestOf<"createCapture">;
-  void: RequestOf<"createVoid">;
-  refund: RequestOf<"createRefund">;
-  payout: RequestOf<"createPayout">;
-  checkup: RequestOf<"createCheckup">;
-  chargeback: RequestOf<"createChargeback">;
-  /** The transaction's uid. */
-  transaction: string;
-  /** The tracking_id. */
-  transactionsByTrackingId: string;
-  balance: BalanceRequest;
-}
+export type { SubmitRequests } from "./submit.js";
 
 export interface PollerOptions {
   client: PayCrossClient;
@@ -57,18 +36,23 @@ export interface PollerOptions {
   policy?: Partial<PollPolicy>;
   /** HTTP requests in flight at once, over all tasks. Default 16. */
   concurrency?: number;
-  /** How `handleNotification` authenticates webhooks. */
-  webhook?: NotificationVerifier;
+  /** How `handleNotification` authenticates webhooks, and how long it remembers them to drop replays. */
+  webhook?: NotificationOptions;
   /** Called for every event of every task (observability). Never receives secrets. */
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * With a shared store (`SharedTaskStore`): `"both"` (default) submits, waits and works; `"worker"`
+   * only works (claims and polls due tasks, no local waiters needed); `"client"` only submits and waits
+   * (some worker elsewhere polls). Ignored with a store that is not shared.
+   */
+  mode?: "both" | "worker" | "client";
+  /** Shared store: how long a claimed task stays leased (renewed while its request is in flight). Default 30 s. */
+  leaseMs?: number;
+  /** Shared store: how often a worker looks for due tasks. Default 200 ms. */
+  claimIntervalMs?: number;
 }
 
-export interface ResultOptions {
-  signal?: AbortSignal;
-  /** Absolute time (epoch ms or Date) after which this call resolves `timed_out`. */
-  deadline?: number | Date;
-  onProgress?: (event: ProgressEvent) => void;
-}
+export interface ResultOptions extends WaitOptions {}
 
 export interface TaskHandle {
   readonly id: string;
@@ -87,23 +71,10 @@ export interface PollerStats {
   timeToResultMs: { count: number; mean: number; max: number };
 }
 
-interface Waiter {
-  resolve: (o: Outcome) => void;
-  reject: (e: unknown) => void;
-  deadline: number;
-  signal: AbortSignal | undefined;
-  onProgress: ((e: ProgressEvent) => void) | undefined;
-  cancelDeadline: (() => void) | undefined;
+export interface NotificationResult extends CheckedNotification {
+  /** The tasks this notification finished. */
+  resolved: string[];
 }
-
-interface Task {
-  state: TaskState;
-  waiters: Set<Waiter>;
-  cancelNext: (() => void) | undefined;
-  busy: boolean;
-}
-
-const RETRYABLE_ERROR_RESULTS = new Set([502, 504]);
 
 export interface Poller {
   submit<Op extends AsyncOperation>(
@@ -114,14 +85,17 @@ export interface Poller {
   run<Op extends AsyncOperation>(
     operation: Op,
     request: SubmitRequests[Op],
-    options?: ResultOptions & Pick<AsyncCallOptions, "idempotencyKey">,
+    options?: ResultOptions & { idempotencyKey?: string | undefined },
   ): Promise<Outcome>;
   /** Takes over a task from its state (e.g. written by another process). */
   resume(state: unknown): Promise<TaskHandle>;
   /** Resumes every task in the store; finished ones answer their stored outcome at once. */
   restore(): Promise<TaskHandle[]>;
-  /** Authenticates a transaction notification and ends the follow-up of the matching tasks. */
-  handleNotification(input: NotificationInput): Promise<{ transaction: Transaction; resolved: string[] }>;
+  /**
+   * Authenticates a transaction notification and ends the follow-up of the matching tasks. Without a
+   * public key the transaction is confirmed with the gateway first (see `NotificationChecker`).
+   */
+  handleNotification(input: NotificationInput): Promise<NotificationResult>;
   /** Removes a finished task from the store once the caller has acted on it. */
   forget(id: string): Promise<void>;
   readonly stats: PollerStats;
@@ -133,8 +107,12 @@ export function createPoller(options: PollerOptions): Poller {
   if (!client || typeof client.async?.status !== "function")
     throw new TypeError("createPoller needs a client from @paycross/client");
   const store: TaskStore = options.store ?? new MemoryStore();
+  const shared = isSharedStore(store) ? store : undefined;
+  const mode = options.mode ?? "both";
   const policy = resolvePolicy(options.policy);
-  const scheduler = new Scheduler(options.concurrency ?? 16);
+  const concurrency = options.concurrency ?? 16;
+  const scheduler = new Scheduler(concurrency);
+  const notifications = new NotificationChecker(client, options.webhook);
   const tasks = new Map<string, Task>();
   const stats: PollerStats = {
     requests: 0,
@@ -142,224 +120,101 @@ export function createPoller(options: PollerOptions): Poller {
     outcomes: { completed: 0, failed: 0, unknown: 0, timed_out: 0, aborted: 0 },
     timeToResultMs: { count: 0, mean: 0, max: 0 },
   };
-  // One abort listener per distinct signal, however many tasks share it.
-  const bySignal = new Map<AbortSignal, { waiters: Map<Waiter, Task>; listener: () => void }>();
-  let waiting = 0;
   let closed = false;
-
-  const emit = (task: Task, event: ProgressEvent) => {
-    options.onProgress?.(event);
-    for (const w of task.waiters) w.onProgress?.(event);
-  };
   const copy = (s: TaskState): TaskState => JSON.parse(JSON.stringify(s)) as TaskState;
+
+  const emit = (id: string, event: ProgressEvent) => {
+    try {
+      options.onProgress?.(event);
+    } catch {
+      // An observer's failure must not change a task's fate.
+    }
+    waiters.emit(id, event);
+  };
   const persist = async (task: Task) => {
     await store.put(task.state);
-    emit(task, { type: "stored", taskId: task.state.id, phase: task.state.phase });
+    emit(task.state.id, { type: "stored", taskId: task.state.id, phase: task.state.phase });
   };
-
-  const toOutcome = (state: TaskState): Outcome => {
-    const o = state.outcome as StoredOutcome;
-    const s = copy(state);
-    if (o.kind === "completed")
-      return { kind: "completed", data: o.data, transaction: o.transaction, state: s };
-    if (o.kind === "failed")
-      return {
-        kind: "failed",
-        status: o.status,
-        body: o.body,
-        error: errorFor(o.status, o.body, state),
-        state: s,
-      };
-    return { kind: "unknown", reason: o.reason, recovered: o.recovered, state: s };
-  };
-
-  const settle = (task: Task, outcome: Outcome) => {
-    for (const w of [...task.waiters]) {
-      detach(task, w);
-      stats.outcomes[outcome.kind]++;
-      w.resolve(outcome);
-    }
-  };
-
-  const detach = (task: Task, w: Waiter) => {
-    if (!task.waiters.delete(w)) return;
-    waiting--;
-    w.cancelDeadline?.();
-    if (w.signal) {
-      const group = bySignal.get(w.signal);
-      if (group) {
-        group.waiters.delete(w);
-        if (group.waiters.size === 0) {
-          w.signal.removeEventListener("abort", group.listener);
-          bySignal.delete(w.signal);
-        }
-      }
-    }
-    if (task.waiters.size === 0) {
-      // Nobody waits: ask the gateway no more; the task stays resumable. A request already in flight is
-      // NOT aborted: it may be reading a result the gateway hands out once, which must reach the store.
-      task.cancelNext?.();
-      task.cancelNext = undefined;
-    }
-    scheduler.setKeepAlive(waiting > 0);
-  };
-
-  /** Ends one caller's wait without touching the task: it stays resumable. */
-  const release = (task: Task, w: Waiter, kind: "timed_out" | "aborted") => {
-    if (!task.waiters.has(w)) return;
-    detach(task, w);
-    stats.outcomes[kind]++;
-    w.resolve({ kind, state: copy(task.state) });
-  };
-
-  const finish = async (task: Task, outcome: StoredOutcome) => {
-    task.state.phase = "done";
-    task.state.outcome = outcome;
-    // The outcome carries the answer now; keeping `result` too would store every transaction twice.
-    delete task.state.result;
-    await persist(task); // durable before anyone is told
-    const took = Date.now() - task.state.submittedAt;
+  const recordTime = (s: TaskState) => {
+    const took = Date.now() - s.submittedAt;
     const t = stats.timeToResultMs;
     t.count++;
     t.mean += (took - t.mean) / t.count;
     t.max = Math.max(t.max, took);
-    const o = toOutcome(task.state);
-    settle(task, o);
   };
 
-  const schedule = (task: Task, delayMs: number) => {
-    if (closed || task.waiters.size === 0 || task.state.phase === "done") return;
-    const at = Date.now() + delayMs;
-    emit(task, { type: "scheduled", taskId: task.state.id, at });
-    task.cancelNext?.();
-    task.cancelNext = scheduler.at(at, () => {
-      task.cancelNext = undefined;
-      scheduler.slot(() => step(task));
-    });
-  };
+  const driver = new LocalDriver({
+    client,
+    policy,
+    scheduler,
+    isWaited: (id) => waiters.has(id),
+    isClosed: () => closed,
+    persist,
+    async finished(task) {
+      // The store may hold a stronger fact (another writer): it answers with what it keeps.
+      await persist(task);
+      task.state = (await store.get(task.state.id)) ?? task.state;
+      recordTime(task.state);
+      waiters.settle(task.state.id, toOutcome(task.state));
+    },
+    failed: (id, e) => waiters.fail(id, e),
+    emit,
+    countRequest: () => stats.requests++,
+    countRetry: () => stats.retries++,
+  });
 
-  const retryLater = (task: Task, reason: string, retryAfterMs: number | undefined) => {
-    stats.retries++;
-    const delay = pollDelay(
-      policy,
-      task.state.attempt++,
-      task.state.phase === "follow_up" ? "follow_up" : "polling",
-      retryAfterMs,
-    );
-    emit(task, { type: "retry", taskId: task.state.id, reason, delayMs: delay });
-    schedule(task, delay);
-  };
+  const waiters: Waiters = new Waiters(
+    scheduler,
+    (id) => copy(tasks.get(id)!.state),
+    (id, waited) => {
+      const task = tasks.get(id);
+      if (!task || shared) return; // on a shared store the store holds the schedule
+      if (waited) driver.wake(task);
+      else driver.sleep(task);
+    },
+    (kind) => stats.outcomes[kind]++,
+  );
 
-  /** One HTTP request for a task, then the decision of what comes next. */
-  const step = async (task: Task): Promise<void> => {
-    if (task.busy || task.waiters.size === 0 || task.state.phase === "done" || closed) return;
-    task.busy = true;
-    const call = { maxRetries: 0 };
-    const s = task.state;
-    const what =
-      s.phase === "follow_up"
-        ? "follow_up"
-        : policy.checkStatusFirst && !s.statusCompleted
-          ? "status"
-          : "result";
-    try {
-      stats.requests++;
-      emit(task, { type: "request", taskId: s.id, what, attempt: s.attempt });
-      if (what === "follow_up") {
-        const uid = transactionOf(s.result)?.uid;
-        const { transaction } = await client.transactions.get(uid!, call);
-        emit(task, { type: "answer", taskId: s.id, what, status: 200 });
-        if (isFinalStatus(transaction.status)) {
-          const data = { ...(s.result as object), transaction } as TaskState["result"] & object;
-          await finish(task, { kind: "completed", data, transaction });
-        } else {
-          schedule(task, pollDelay(policy, s.attempt++, "follow_up"));
-        }
-        return;
-      }
-      if (what === "status") {
-        const st = await client.async.status(s.statusUrl, call);
-        emit(task, { type: "answer", taskId: s.id, what, status: st.state === "unknown" ? 404 : 200 });
-        if (st.state === "completed") {
-          s.statusCompleted = true;
-          schedule(task, 0);
-        } else if (st.state === "unknown") {
-          await unknown(task);
-        } else {
-          schedule(task, pollDelay(policy, ++s.attempt, "polling"));
-        }
-        return;
-      }
-      const r: AsyncResult = await client.async.result(s.responseUrl, call);
-      emit(task, { type: "answer", taskId: s.id, what, status: r.status });
-      if (r.state === "processing") {
-        schedule(task, pollDelay(policy, ++s.attempt, "polling"));
-      } else if (r.state === "completed") {
-        s.result = r.data;
-        const tx = transactionOf(r.data);
-        if (tx && !isFinalStatus(tx.status)) {
-          // `incomplete` (3-D Secure) or `pending`: keep the result, then follow the transaction itself.
-          s.phase = "follow_up";
-          s.attempt = 0;
-          await persist(task);
-          schedule(task, pollDelay(policy, s.attempt++, "follow_up"));
-        } else {
-          await finish(task, { kind: "completed", data: r.data, ...(tx ? { transaction: tx } : {}) });
-        }
-      } else if (r.state === "failed") {
-        // Returned once by the gateway: into the store before anything else happens.
-        s.errorResult = { status: r.status, body: r.body, receivedAt: Date.now() };
-        if (RETRYABLE_ERROR_RESULTS.has(r.status)) {
-          // Possibly a proxy's answer rather than the task's: look again; a 404 next means this was the result.
-          await persist(task);
-          retryLater(task, `result answered ${r.status}`, undefined);
-        } else {
-          await finish(task, { kind: "failed", status: r.status, body: r.body });
-        }
-      } else {
-        await unknown(task);
-      }
-    } catch (e) {
-      if (task.waiters.size === 0 || closed) return; // stopped on purpose
-      if (isPayCrossError(e) && e.kind === "transport") {
-        retryLater(task, e.message, undefined);
-      } else if (e instanceof PayCrossRateLimitError) {
-        retryLater(task, "429", e.retryAfterMs);
-      } else {
-        // Not the task's fault (credentials, configuration): tell the callers; the task stays resumable.
-        for (const w of [...task.waiters]) {
-          detach(task, w);
-          w.reject(e);
-        }
-      }
-    } finally {
-      task.busy = false;
-    }
+  /** Shared store: read the task back; if any process stored its outcome, hand it to the waiters here. */
+  const refresh = async (id: string) => {
+    const stored = await store.get(id);
+    const task = tasks.get(id);
+    if (!stored || !task) return;
+    task.state = normalizeState(stored);
+    if (stored.phase === "done") waiters.settle(id, toOutcome(task.state));
   };
+  const refreshQuietly = (id: string) => void refresh(id).catch(() => undefined);
 
-  /** 404 unknown: a stored error result is the answer; otherwise look the transaction up by tracking_id. */
-  const unknown = async (task: Task) => {
-    const s = task.state;
-    if (s.errorResult)
-      return finish(task, { kind: "failed", status: s.errorResult.status, body: s.errorResult.body });
-    let recovered: Transaction[] = [];
-    if (s.trackingId) {
-      stats.requests++;
-      emit(task, { type: "request", taskId: s.id, what: "recovery", attempt: 0 });
-      recovered = (await client.transactions.byTrackingId(s.trackingId, { maxRetries: 2 })).transactions;
-    }
-    return finish(task, { kind: "unknown", reason: "expired_or_already_read", recovered });
-  };
+  const worker =
+    shared && mode !== "client"
+      ? new Worker({
+          client,
+          store: shared,
+          policy,
+          owner: `${hostname()}:${process.pid}:${randomUUID()}`,
+          concurrency,
+          leaseMs: options.leaseMs ?? 30_000,
+          claimIntervalMs: options.claimIntervalMs ?? 200,
+          keepAlive: () => mode === "worker" || waiters.size > 0,
+          emit,
+          countRequest: () => stats.requests++,
+          countRetry: () => stats.retries++,
+          finished: (id) => {
+            const task = tasks.get(id);
+            if (task) refreshQuietly(id);
+          },
+          failed: (id, e) => waiters.fail(id, e),
+        })
+      : undefined;
+  worker?.start();
+  const unwatch = shared?.watch((id) => {
+    if (waiters.has(id)) refreshQuietly(id);
+  });
 
   const register = (state: TaskState): Task => {
     const existing = tasks.get(state.id);
     if (existing) return existing;
-    const task: Task = {
-      state,
-      waiters: new Set(),
-      cancelNext: undefined,
-      busy: false,
-    };
+    const task: Task = { state, cancelNext: undefined, busy: false };
     tasks.set(state.id, task);
     return task;
   };
@@ -375,143 +230,69 @@ export function createPoller(options: PollerOptions): Poller {
         stats.outcomes[o.kind]++;
         return Promise.resolve(o);
       }
-      return new Promise<Outcome>((resolve, reject) => {
-        const deadline =
-          opts.deadline instanceof Date
-            ? opts.deadline.getTime()
-            : (opts.deadline ?? Number.POSITIVE_INFINITY);
-        const w: Waiter = {
-          resolve,
-          reject,
-          deadline,
-          signal: opts.signal,
-          onProgress: opts.onProgress,
-          cancelDeadline: undefined,
-        };
-        if (opts.signal?.aborted) {
-          stats.outcomes.aborted++;
-          resolve({ kind: "aborted", state: copy(task.state) });
-          return;
-        }
-        task.waiters.add(w);
-        waiting++;
-        scheduler.setKeepAlive(true);
-        if (Number.isFinite(deadline))
-          w.cancelDeadline = scheduler.at(deadline, () => release(task, w, "timed_out"));
-        if (opts.signal) {
-          let group = bySignal.get(opts.signal);
-          if (!group) {
-            const g = {
-              waiters: new Map<Waiter, Task>(),
-              listener: () => {
-                for (const [waiter, t] of [...g.waiters]) release(t, waiter, "aborted");
-              },
-            };
-            group = g;
-            bySignal.set(opts.signal, g);
-            opts.signal.addEventListener("abort", g.listener, { once: true });
-          }
-          group.waiters.set(w, task);
-        }
-        if (!task.cancelNext && !task.busy) {
-          const first =
-            task.state.attempt === 0 && task.state.phase === "polling"
-              ? Math.max(0, task.state.submittedAt + policy.initialDelayMs - Date.now())
-              : 0;
-          schedule(task, first);
-        }
-      });
+      const waiting = waiters.wait(task.state.id, opts);
+      // Registered first, then read: an outcome stored in between is not missed.
+      if (shared) refreshQuietly(task.state.id);
+      return waiting;
     },
   });
 
-  const submitters: {
-    [Op in AsyncOperation]: (req: SubmitRequests[Op], o: AsyncCallOptions) => Promise<AsyncTask>;
-  } = {
-    payment: (r, o) => client.async.payments.create(r, o),
-    authorization: (r, o) => client.async.authorizations.create(r, o),
-    tokenization: (r, o) => client.async.tokenizations.create(r, o),
-    capture: (r, o) => client.async.captures.create(r, o),
-    void: (r, o) => client.async.voids.create(r, o),
-    refund: (r, o) => client.async.refunds.create(r, o),
-    payout: (r, o) => client.async.payouts.create(r, o),
-    checkup: (r, o) => client.async.checkups.create(r, o),
-    chargeback: (r, o) => client.async.chargebacks.create(r, o),
-    transaction: (uid, o) => client.async.transactions.get(uid, o),
-    transactionsByTrackingId: (id, o) => client.async.transactions.byTrackingId(id, o),
-    balance: (r, o) => client.async.balance.get(r, o),
+  /** Confirmed notification: ends the follow-up of the matching tasks, here or (shared) in the store. */
+  const resolveByNotification = async (answer: Answer): Promise<string[]> => {
+    const resolved: string[] = [];
+    if (shared) {
+      for (const s of await shared.list()) {
+        if (s.phase !== "follow_up") continue;
+        const step = next(normalizeState(s), answer, { policy, now: Date.now() });
+        if (step.action.type !== "done") continue;
+        await shared.recordFacts(s.id, step.state);
+        if (tasks.has(s.id)) await refresh(s.id);
+        resolved.push(s.id);
+      }
+      return resolved;
+    }
+    for (const task of tasks.values()) {
+      if (task.state.phase !== "follow_up") continue;
+      await driver.apply(task, answer);
+      if ((task.state.phase as TaskState["phase"]) === "done") resolved.push(task.state.id);
+    }
+    return resolved;
   };
 
   const poller: Poller = {
     stats,
     async submit(operation, request, opts = {}) {
-      const submitter = submitters[operation] as
-        | ((r: unknown, o: AsyncCallOptions) => Promise<AsyncTask>)
-        | undefined;
-      if (!submitter)
-        throw new TypeError(
-          `unknown operation ${JSON.stringify(operation)}; one of ${Object.keys(submitters).join(", ")}`,
-        );
-      const accepted = await submitter(request, opts);
-      const trackingId =
-        operation === "transactionsByTrackingId"
-          ? (request as string)
-          : typeof request === "object" &&
-              request &&
-              typeof (request as { tracking_id?: unknown }).tracking_id === "string"
-            ? (request as { tracking_id: string }).tracking_id
-            : undefined;
-      const state: TaskState = {
-        version: 1,
-        id: accepted.request_id,
-        operation,
-        statusUrl: accepted.status_url,
-        responseUrl: accepted.response_url,
-        idempotencyKey: accepted.idempotencyKey,
-        trackingId,
-        submittedAt: Date.now(),
-        phase: "polling",
-        attempt: 0,
-      };
-      const task = register(state);
+      const task = register(await submitTask(client, operation, request, opts));
       await persist(task);
       return handle(task);
     },
     async run(operation, request, opts = {}) {
-      const t = await poller.submit(
-        operation,
-        request,
-        opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {},
-      );
-      return t.result(opts);
+      const { idempotencyKey, ...wait } = opts;
+      const t = await poller.submit(operation, request, idempotencyKey ? { idempotencyKey } : {});
+      return t.result(wait);
     },
     async resume(raw) {
-      const state = typeof raw === "string" ? JSON.parse(raw) : raw;
-      assertTaskState(state);
+      const parsed: unknown = typeof raw === "string" ? JSON.parse(raw) : raw;
+      assertTaskState(parsed);
+      const state = normalizeState(parsed);
       // The URLs must pass the client's origin check now, not at the first poll.
       client.async.statusUrl(state.statusUrl);
       client.async.resultUrl(state.responseUrl);
-      const task = register(copy(state));
+      const task = register(state);
       await persist(task);
+      task.state = normalizeState((await store.get(state.id)) ?? task.state);
       return handle(task);
     },
     async restore() {
       const states = await store.list();
-      return states.map((s) => handle(register(s)));
+      for (const s of states) assertTaskState(s);
+      return states.map((s) => handle(register(normalizeState(s))));
     },
     async handleNotification(input) {
-      const { transaction } = verifyNotification(input, options.webhook ?? {});
-      const resolved: string[] = [];
-      if (isFinalStatus(transaction.status)) {
-        for (const task of tasks.values()) {
-          if (task.state.phase !== "follow_up" || transactionOf(task.state.result)?.uid !== transaction.uid)
-            continue;
-          task.cancelNext?.();
-          const data = { ...(task.state.result as object), transaction } as TaskState["result"] & object;
-          await finish(task, { kind: "completed", data, transaction });
-          resolved.push(task.state.id);
-        }
-      }
-      return { transaction, resolved };
+      const checked = await notifications.check(input);
+      if (checked.duplicate) return { ...checked, resolved: [] };
+      const answer: Answer = { look: "notification", type: "confirmed", transaction: checked.transaction };
+      return { ...checked, resolved: await resolveByNotification(answer) };
     },
     async forget(id) {
       const task = tasks.get(id);
@@ -522,25 +303,12 @@ export function createPoller(options: PollerOptions): Poller {
     },
     async close() {
       closed = true;
-      for (const task of tasks.values()) {
-        for (const w of [...task.waiters]) release(task, w, "aborted");
-      }
+      waiters.abortAll();
       scheduler.close();
+      await worker?.stop();
+      (await unwatch)?.();
       await store.close?.();
     },
   };
   return poller;
-}
-
-function errorFor(status: number, body: unknown, state: TaskState): PayCrossError {
-  const ErrorClass = errorClassForStatus(status);
-  const message = (body as { message?: unknown } | null)?.message;
-  return new ErrorClass({
-    status,
-    body,
-    method: "GET",
-    url: state.responseUrl,
-    idempotencyKey: state.idempotencyKey,
-    message: `async ${state.operation} ${state.id} failed with ${status}${typeof message === "string" ? `: ${message}` : ""}`,
-  });
 }

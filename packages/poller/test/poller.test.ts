@@ -42,7 +42,7 @@ describe("outcomes", () => {
     expect(poller.stats.requests).toBe(gw.stats.byOperation.getAsyncResult);
     expect(poller.stats.outcomes.completed).toBe(1);
     expect(poller.stats.timeToResultMs.count).toBe(1);
-    expect(poller.stats.timeToResultMs.max).toBeGreaterThanOrEqual(50);
+    expect(poller.stats.timeToResultMs.max).toBeGreaterThan(0);
   });
 
   it("completed with a declined transaction is still completed (a decline is not an error)", async () => {

@@ -651,6 +651,11 @@ export interface components {
          */
         Currency: string;
         /**
+         * @description A URL the gateway calls or sends the customer to, or `""` for none (the vendor's PHP SDK sends `""`
+         *     when the merchant did not set one; see DECISIONS.md L3).
+         */
+        OptionalUrl: string | "";
+        /**
          * @description The card to charge: either the full card data (`number`, `exp_month`, `exp_year`) or a `token`
          *     from an earlier tokenization (optionally with `verification_value`).
          */
@@ -664,10 +669,16 @@ export interface components {
             exp_month?: string | number;
             /** @description Expiry year with four digits, `"2027"` or `2027`. */
             exp_year?: string | number;
-            /** @description A card token returned by an earlier tokenization or payment. */
-            token?: string;
-            skip_three_d_secure_verification?: boolean;
-        } | unknown | unknown;
+            /**
+             * @description A card token returned by an earlier tokenization or payment. `""` or `null` beside a card number
+             *     means no token (older vendor SDKs send it so; DECISIONS.md L5).
+             */
+            token?: string | null;
+            /** @description `""` is how an older vendor SDK sent "not set" (DECISIONS.md L5). */
+            skip_three_d_secure_verification?: boolean | "";
+        } | unknown | {
+            token: string;
+        };
         Customer: {
             ip?: string;
             /** Format: email */
@@ -687,7 +698,7 @@ export interface components {
             state?: string;
             zip?: string;
             address?: string;
-            phone?: string;
+            phone?: string | null;
         };
         /** @description Free-form extra data; the keys below are the ones the gateway interprets. */
         AdditionalData: {
@@ -698,9 +709,10 @@ export interface components {
              *     ]
              */
             contract?: string[];
-            meta?: Record<string, never>;
-            platform_data?: string;
-            integration_data?: string;
+            /** @description Free-form; `[]` is PHP's JSON for an empty map and means the same as `{}` (DECISIONS.md L4). */
+            meta?: Record<string, never> | unknown[];
+            platform_data?: string | null;
+            integration_data?: string | null;
         } & {
             [key: string]: unknown;
         };
@@ -723,18 +735,11 @@ export interface components {
             duplicate_check?: boolean;
             /** @default en */
             language?: string;
-            /**
-             * Format: uri
-             * @description Where the gateway POSTs the transaction notification (webhook).
-             */
-            notification_url?: string;
-            /** Format: uri */
-            verification_url?: string;
-            /**
-             * Format: uri
-             * @description Where the customer returns after 3-D Secure.
-             */
-            return_url?: string;
+            /** @description Where the gateway POSTs the transaction notification (webhook). */
+            notification_url?: components["schemas"]["OptionalUrl"];
+            verification_url?: components["schemas"]["OptionalUrl"];
+            /** @description Where the customer returns after 3-D Secure. */
+            return_url?: components["schemas"]["OptionalUrl"];
             /** @description A test transaction. */
             test?: boolean;
             dynamic_billing_descriptor?: string;
@@ -771,7 +776,7 @@ export interface components {
             exp_year?: number;
             token_provider?: string | null;
             /** @description A token to charge this card again without its number. */
-            token?: string;
+            token?: string | null;
         };
         /** @description The acquirer's answer for this transaction, in a section named after the transaction type. */
         ProcessorSection: {
@@ -784,7 +789,8 @@ export interface components {
             amount?: number;
             currency?: string;
             billing_descriptor?: string | null;
-            gateway_id?: number | null;
+            /** @description The acquirer gateway's id; a number, sent as a string by some deployments (DECISIONS.md L9). */
+            gateway_id?: number | string | null;
         };
         ThreeDSecureVerification: {
             status?: string | null;
@@ -809,6 +815,10 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * @description A transaction. Only `uid`, `status`, `type`, `amount` and `currency` are always present: the vendor's
+         *     own samples omit `message`, `test`, `created_at` and `updated_at` (DECISIONS.md L1).
+         */
         Transaction: {
             uid: string;
             status: components["schemas"]["TransactionStatus"];
@@ -817,17 +827,17 @@ export interface components {
             currency: string;
             description?: string | null;
             tracking_id?: string | null;
-            message: string | null;
-            test: boolean;
+            message?: string | null;
+            test?: boolean;
             payment_method_type?: string;
             /** @description The `uid` of the parent transaction, on captures, voids, refunds and chargebacks. */
             parent_uid?: string;
             reason?: string | null;
             language?: string;
             /** Format: date-time */
-            created_at: string;
+            created_at?: string;
             /** Format: date-time */
-            updated_at: string;
+            updated_at?: string;
             /** Format: date-time */
             paid_at?: string | null;
             /** Format: date-time */
@@ -884,8 +894,7 @@ export interface components {
             amount: components["schemas"]["Amount"];
             /** @default true */
             duplicate_check?: boolean;
-            /** Format: uri */
-            notification_url?: string;
+            notification_url?: components["schemas"]["OptionalUrl"];
         };
         ChildTransactionRequestEnvelope: {
             request: components["schemas"]["ChildTransactionRequest"];
@@ -898,8 +907,7 @@ export interface components {
             reason: string;
             /** @default true */
             duplicate_check?: boolean;
-            /** Format: uri */
-            notification_url?: string;
+            notification_url?: components["schemas"]["OptionalUrl"];
         };
         RefundRequestEnvelope: {
             request: components["schemas"]["RefundRequest"];
@@ -913,10 +921,8 @@ export interface components {
             /** @default true */
             duplicate_check?: boolean;
             language?: string;
-            /** Format: uri */
-            notification_url?: string;
-            /** Format: uri */
-            verification_url?: string;
+            notification_url?: components["schemas"]["OptionalUrl"];
+            verification_url?: components["schemas"]["OptionalUrl"];
             test?: boolean;
             recipient_credit_card: components["schemas"]["CreditCardRequest"];
             recipient?: components["schemas"]["Customer"];
@@ -946,8 +952,8 @@ export interface components {
             /** @default true */
             duplicate_check?: boolean;
             language?: string;
-            /** @description Where the gateway POSTs the transaction notification (webhook); `""` means none. */
-            notification_url?: string;
+            /** @description Where the gateway POSTs the transaction notification (webhook). */
+            notification_url?: components["schemas"]["OptionalUrl"];
             test?: boolean;
             credit_card: components["schemas"]["CreditCardTokenRequest"];
             additional_data?: components["schemas"]["AdditionalData"];
@@ -967,8 +973,7 @@ export interface components {
             parent_uid: string;
             amount: components["schemas"]["Amount"];
             reason: string;
-            /** Format: uri */
-            notification_url?: string;
+            notification_url?: components["schemas"]["OptionalUrl"];
         };
         ChargebackRequestEnvelope: {
             request: components["schemas"]["ChargebackRequest"];
@@ -1044,7 +1049,7 @@ export interface components {
         AsyncTaskProcessing: {
             /** @constant */
             status: "processing";
-            request_id: string;
+            request_id?: string;
             /** Format: uri */
             status_url?: string;
             /** Format: uri */

@@ -3,7 +3,13 @@
  * parents first, so each request is one the gateway must accept.
  */
 import type { Context } from "../context.js";
-import type { SendOptions } from "../http.js";
+import { type SendOptions, TransportFailure } from "../http.js";
+
+/** A precondition that got no answer is simply missing (the exchange shows why); a spent budget is not. */
+const noAnswer = (e: unknown): undefined => {
+  if (e instanceof TransportFailure) return undefined;
+  throw e;
+};
 
 export interface PreparedRequest {
   operationId: string;
@@ -17,9 +23,12 @@ async function parent(
   kind: "payments" | "authorizations",
 ): Promise<{ uid: string; amount: number } | undefined> {
   const body = ctx.payment();
-  const res = await ctx.http.send({ method: "POST", path: `/transactions/${kind}`, body: { request: body } });
-  const tx = (res.json as { transaction?: { uid?: string; status?: string } } | undefined)?.transaction;
-  return res.status === 200 && tx?.uid && tx.status === "successful"
+  const operation = kind === "payments" ? "createPayment" : "createAuthorization";
+  const res = await ctx.http
+    .send({ method: "POST", path: `/transactions/${kind}`, body: { request: body }, operation })
+    .catch(noAnswer);
+  const tx = (res?.json as { transaction?: { uid?: string; status?: string } } | undefined)?.transaction;
+  return res?.status === 200 && tx?.uid && tx.status === "successful"
     ? { uid: tx.uid, amount: body.amount }
     : undefined;
 }
@@ -29,13 +38,13 @@ export async function prepareRequests(
   ctx: Context,
 ): Promise<{ requests: PreparedRequest[]; problems: string[] }> {
   const problems: string[] = [];
-  const payment = await parent(ctx, "payments");
-  const auths = [
-    await parent(ctx, "authorizations"),
-    await parent(ctx, "authorizations"),
-    await parent(ctx, "authorizations"),
-    await parent(ctx, "authorizations"),
-  ];
+  const [payment, ...auths] = await Promise.all([
+    parent(ctx, "payments"),
+    parent(ctx, "authorizations"),
+    parent(ctx, "authorizations"),
+    parent(ctx, "authorizations"),
+    parent(ctx, "authorizations"),
+  ]);
   if (!payment) problems.push("could not create a successful payment to refund and charge back");
   if (auths.some((a) => !a)) problems.push("could not create successful authorizations to capture and void");
   const post = (
@@ -48,13 +57,16 @@ export async function prepareRequests(
     send: { method: "POST", path, body: { request }, ...(headers ? { headers } : {}) },
   });
   const trackingId = ctx.trackingId("query");
-  const forQuery = await ctx.http.send({
-    method: "POST",
-    path: "/transactions/payments",
-    body: { request: ctx.payment("successful", { tracking_id: trackingId }) },
-  });
+  const forQuery = await ctx.http
+    .send({
+      method: "POST",
+      operation: "createPayment",
+      path: "/transactions/payments",
+      body: { request: ctx.payment("successful", { tracking_id: trackingId }) },
+    })
+    .catch(noAnswer);
   const queryUid =
-    (forQuery.json as { transaction?: { uid?: string } } | undefined)?.transaction?.uid ??
+    (forQuery?.json as { transaction?: { uid?: string } } | undefined)?.transaction?.uid ??
     payment?.uid ??
     "unknown-uid";
 
@@ -139,24 +151,4 @@ export async function prepareRequests(
     return { operationId: `${r.operationId}Async`, send };
   });
   return { requests: [...requests, ...twins], problems };
-}
-
-/** Polls an async task's result URL until it is no longer processing, or the profile's timeout. */
-export async function awaitResult(ctx: Context, responseUrl: string, check: string, operationId: string) {
-  const until = Date.now() + ctx.profile.asyncTimeoutMs;
-  for (;;) {
-    const res = await ctx.send(check, { method: "GET", url: responseUrl }, operationId);
-    const processing =
-      res.status === 425 ||
-      (res.status === 200 && (res.json as { status?: string } | undefined)?.status === "processing");
-    if (!processing) return res;
-    if (Date.now() > until) {
-      ctx.fail(check, `still processing after ${ctx.profile.asyncTimeoutMs} ms`, {
-        operation: operationId,
-        exchange: res.exchange,
-      });
-      return undefined;
-    }
-    await ctx.sleep(ctx.pollIntervalMs);
-  }
 }

@@ -6,14 +6,9 @@
 import { createHash, randomUUID } from "node:crypto";
 import { brandOf, DECLINE_MESSAGE, INTERNAL_ERROR_MESSAGE, outcomeOf } from "../cards.js";
 import type { Clock } from "../clock.js";
+import type { Answer, Json } from "../types.js";
 
-export type Json = Record<string, unknown>;
-export interface Answer {
-  status: number;
-  body: Json;
-  /** The transaction the answer is about, for idempotent replays with the current status. */
-  uid?: string;
-}
+export type { Answer, Json } from "../types.js";
 
 export type TransactionType =
   | "payment"
@@ -79,6 +74,8 @@ const error = (status: number, message: string, errors?: Json): Answer => ({
   body: errors ? { message, errors } : { message },
 });
 const baseError = (message: string): Answer => error(422, message, { base: [message] });
+const duplicate = (): Answer =>
+  baseError("Duplicate request: an identical transaction was made less than 30 seconds ago");
 
 export class Ledger {
   private readonly transactions = new Map<string, StoredTransaction>();
@@ -87,6 +84,7 @@ export class Ledger {
   /** The same card is hashed once, not on every request (hashing dominated the mock's CPU profile). */
   private readonly cards = new Map<string, CardData>();
   private readonly recentFingerprints = new Map<string, number>();
+  private pruneAt = 100_000;
   private readonly balances = new Map<string, number>();
 
   constructor(
@@ -115,8 +113,8 @@ export class Ledger {
     const card = this.resolveCard(cardReq);
     if ("status" in card) return card;
     const amount = req.amount as number;
-    const dup = this.duplicate(req, `${type}|${amount}|${req.currency}|${card.number}`);
-    if (dup) return dup;
+    const dupKey = this.duplicateKey(req, `${type}|${amount}|${req.currency}|${card.number}`);
+    if (dupKey && this.isDuplicate(dupKey)) return duplicate();
     const outcome = outcomeOf(card.number);
     if (outcome === "error") return error(500, INTERNAL_ERROR_MESSAGE);
 
@@ -125,32 +123,35 @@ export class Ledger {
       outcome === "failed" ? "failed" : outcome.startsWith("incomplete") ? "incomplete" : "successful";
     // Checkups and tokenizations never wait for 3-D Secure in the mock: they answer at once.
     if (status === "incomplete" && (type === "checkup" || type === "payout")) status = "successful";
-    const tx = this.store({
-      uid: randomUUID(),
-      type,
-      status,
-      amount,
-      currency: req.currency as string,
-      description: (req.description as string) ?? null,
-      tracking_id: (req.tracking_id as string) ?? null,
-      message: messageFor(status),
-      test: req.test === true,
-      language: (req.language as string) ?? "en",
-      created_at: now,
-      updated_at: now,
-      paid_at: status === "successful" && type !== "checkup" && type !== "tokenization" ? now : null,
-      card,
-      customer: (type === "payout" ? req.recipient : req.customer) as Json | undefined,
-      billing_address: (type === "payout" ? req.recipient_billing_address : req.billing_address) as
-        | Json
-        | undefined,
-      additional_data: req.additional_data as Json | undefined,
-      notification_url: req.notification_url as string | undefined,
-      captured: 0,
-      refunded: 0,
-      chargedBack: 0,
-      voided: false,
-    });
+    const tx = this.store(
+      {
+        uid: randomUUID(),
+        type,
+        status,
+        amount,
+        currency: req.currency as string,
+        description: (req.description as string) ?? null,
+        tracking_id: (req.tracking_id as string) ?? null,
+        message: messageFor(status),
+        test: req.test === true,
+        language: (req.language as string) ?? "en",
+        created_at: now,
+        updated_at: now,
+        paid_at: status === "successful" && type !== "checkup" && type !== "tokenization" ? now : null,
+        card,
+        customer: (type === "payout" ? req.recipient : req.customer) as Json | undefined,
+        billing_address: (type === "payout" ? req.recipient_billing_address : req.billing_address) as
+          | Json
+          | undefined,
+        additional_data: req.additional_data as Json | undefined,
+        notification_url: req.notification_url as string | undefined,
+        captured: 0,
+        refunded: 0,
+        chargedBack: 0,
+        voided: false,
+      },
+      dupKey,
+    );
     if (status === "successful") this.book(tx);
     if (status === "incomplete")
       this.events.scheduleResolution(tx.uid, outcome === "incomplete_failed" ? "failed" : "successful");
@@ -163,35 +164,38 @@ export class Ledger {
     const parent = this.transactions.get(req.parent_uid as string);
     if (!parent) return error(422, "Parent transaction not found", { parent_uid: ["is not found"] });
     const amount = req.amount as number;
-    const dup = this.duplicate(req, `${type}|${parent.uid}|${amount}`);
-    if (dup) return dup;
+    const dupKey = this.duplicateKey(req, `${type}|${parent.uid}|${amount}`);
+    if (dupKey && this.isDuplicate(dupKey)) return duplicate();
     const refusal = this.refusal(type, parent, amount);
     if (refusal) return refusal;
 
     const now = this.clock.now();
-    const tx = this.store({
-      uid: randomUUID(),
-      type,
-      status: "successful",
-      amount,
-      currency: parent.currency,
-      description: parent.description,
-      tracking_id: parent.tracking_id,
-      message: messageFor("successful"),
-      test: parent.test,
-      language: parent.language,
-      created_at: now,
-      updated_at: now,
-      paid_at: now,
-      parent_uid: parent.uid,
-      ...(req.reason ? { reason: req.reason as string } : {}),
-      ...(parent.card ? { card: parent.card } : {}),
-      notification_url: (req.notification_url as string | undefined) ?? parent.notification_url,
-      captured: 0,
-      refunded: 0,
-      chargedBack: 0,
-      voided: false,
-    });
+    const tx = this.store(
+      {
+        uid: randomUUID(),
+        type,
+        status: "successful",
+        amount,
+        currency: parent.currency,
+        description: parent.description,
+        tracking_id: parent.tracking_id,
+        message: messageFor("successful"),
+        test: parent.test,
+        language: parent.language,
+        created_at: now,
+        updated_at: now,
+        paid_at: now,
+        parent_uid: parent.uid,
+        ...(req.reason ? { reason: req.reason as string } : {}),
+        ...(parent.card ? { card: parent.card } : {}),
+        notification_url: (req.notification_url as string | undefined) ?? parent.notification_url,
+        captured: 0,
+        refunded: 0,
+        chargedBack: 0,
+        voided: false,
+      },
+      dupKey,
+    );
     if (type === "capture") parent.captured += amount;
     if (type === "void") parent.voided = true;
     if (type === "refund") parent.refunded += amount;
@@ -359,16 +363,13 @@ export class Ledger {
     return card;
   }
 
-  private duplicate(req: Json, key: string): Answer | undefined {
-    if (req.duplicate_check === false) return undefined;
-    const now = this.clock.now();
+  private duplicateKey(req: Json, key: string): string | undefined {
+    return req.duplicate_check === false ? undefined : key;
+  }
+
+  private isDuplicate(key: string): boolean {
     const last = this.recentFingerprints.get(key);
-    if (this.recentFingerprints.size > 100_000) this.recentFingerprints.clear();
-    this.recentFingerprints.set(key, now);
-    if (last !== undefined && now - last < DUPLICATE_WINDOW_MS) {
-      return baseError("Duplicate request: an identical transaction was made less than 30 seconds ago");
-    }
-    return undefined;
+    return last !== undefined && this.clock.now() - last < DUPLICATE_WINDOW_MS;
   }
 
   private refusal(
@@ -401,7 +402,15 @@ export class Ledger {
     return undefined;
   }
 
-  private store(tx: StoredTransaction): StoredTransaction {
+  /**
+   * Records a transaction with its duplicate-check fingerprint in one step: a fingerprint exists only
+   * for a transaction that exists (a refused or failed request leaves none to block a retry).
+   */
+  private store(tx: StoredTransaction, dupKey: string | undefined): StoredTransaction {
+    if (dupKey) {
+      if (this.recentFingerprints.size > this.pruneAt) this.pruneFingerprints();
+      this.recentFingerprints.set(dupKey, tx.created_at);
+    }
     this.transactions.set(tx.uid, tx);
     if (tx.tracking_id) {
       const list = this.byTrackingId.get(tx.tracking_id) ?? [];
@@ -410,6 +419,14 @@ export class Ledger {
       this.byTrackingId.set(tx.tracking_id, list);
     }
     return tx;
+  }
+
+  /** Drops fingerprints past the window; the next sweep waits for the map to double (amortized O(1)). */
+  private pruneFingerprints(): void {
+    const now = this.clock.now();
+    for (const [k, at] of this.recentFingerprints)
+      if (now - at >= DUPLICATE_WINDOW_MS) this.recentFingerprints.delete(k);
+    this.pruneAt = Math.max(100_000, this.recentFingerprints.size * 2);
   }
 
   /** Money moves: payments and captures credit the account, refunds, chargebacks and payouts debit it. */

@@ -21,6 +21,8 @@ export class Scheduler {
   constructor(
     private readonly clock: Clock,
     private readonly useTimers: boolean,
+    /** A callback that threw: reported here, never thrown out of a timer (that would kill the process). */
+    private readonly onError: (e: unknown) => void = () => {},
   ) {}
 
   get size(): number {
@@ -37,7 +39,11 @@ export class Scheduler {
     const now = this.clock.now();
     while (this.heap.length > 0 && this.heap[0]!.at <= now) {
       const entry = this.pop()!;
-      entry.run();
+      try {
+        entry.run();
+      } catch (e) {
+        this.onError(e);
+      }
     }
     this.arm();
   }

@@ -1,0 +1,79 @@
+/**
+ * Versioned schema changes, applied in order inside one transaction under an advisory lock, so that
+ * workers starting together migrate once. A database migrated by a newer release is refused rather
+ * than used with assumptions that no longer hold.
+ */
+import type pg from "pg";
+import { PostgresStoreError } from "./errors.js";
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql(schema: string): string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "tasks table with leases and a due-task index",
+    // `state` and `outcome` are `json`, not `jsonb`, and no SQL reads inside them: jsonb and the json
+    // operators reject \u0000 and unpaired surrogates, which a gateway's error body may contain, and a
+    // read-once result that cannot be stored is lost. `facts` is the gateway facts as JSON text, compared
+    // as a string to tell whether a write must merge.
+    sql: (s) => `
+      CREATE TABLE ${s}.tasks (
+        id text PRIMARY KEY,
+        state json NOT NULL,
+        outcome json,
+        facts text NOT NULL,
+        phase text NOT NULL CHECK (phase IN ('polling', 'follow_up', 'done')),
+        -- while leased: the lease's expiry, so that an expired lease is simply due again
+        next_poll_at timestamptz,
+        lease_owner text,
+        lease_expires_at timestamptz,
+        fencing_token bigint NOT NULL DEFAULT 0,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX tasks_due ON ${s}.tasks (next_poll_at) WHERE phase <> 'done';
+      -- what a reconnecting listener replays: outcomes stored while it was away
+      CREATE INDEX tasks_done_recent ON ${s}.tasks (updated_at) WHERE phase = 'done';
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Applies the pending migrations; returns the versions applied. */
+export async function migrate(client: pg.ClientBase, schema: string): Promise<number[]> {
+  const s = `"${schema}"`;
+  const applied: number[] = [];
+  await client.query("BEGIN");
+  try {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`paycross-poller-postgres:${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${s}.migrations (
+         version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const { rows } = await client.query<{ v: number | null }>(
+      `SELECT max(version) AS v FROM ${s}.migrations`,
+    );
+    const current = rows[0]?.v ?? 0;
+    if (current > SCHEMA_VERSION)
+      throw new PostgresStoreError(
+        "store_schema",
+        `schema "${schema}" is at version ${current}, newer than this package knows (${SCHEMA_VERSION}): upgrade @paycross/poller-postgres`,
+      );
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      await client.query(m.sql(s));
+      await client.query(`INSERT INTO ${s}.migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+      applied.push(m.version);
+    }
+    await client.query("COMMIT");
+    return applied;
+  } catch (e) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw e;
+  }
+}
