@@ -99,6 +99,10 @@ export async function webhooks({ quick }) {
   const stats = lagStats(measured);
   const reads = counter.reads / n;
   const pollFirst = measured.filter((l) => l < 0).length;
+  const starved =
+    eventLoop.p99Ms > 50
+      ? `the machine starved the benchmark (event-loop delay p99 ${fmt(eventLoop.p99Ms)} ms)`
+      : undefined;
   return {
     id: "webhooks",
     title: "Webhook mode",
@@ -158,16 +162,15 @@ export async function webhooks({ quick }) {
         value: reads,
         ok: reads <= 1.05,
         shown: fmt(reads, 2),
+        // A starved poller looks late, when most tasks are done: it reads less for the wrong reason.
+        reason: starved ? `${starved}; measured ${fmt(reads, 2)}` : undefined,
       }),
       target("p99 lag from notification to outcome ≤ 50 ms", {
         value: stats.p99,
         ok: stats.p99 <= 50 && measured.length === n,
         shown: `${fmt(stats.p99, 1)} ms (p99 of ${measured.length} tasks with a notification; max ${fmt(percentile(measured, 100), 1)} ms)`,
         // A lag of milliseconds cannot be judged while the machine delays this process's event loop by more.
-        reason:
-          eventLoop.p99Ms > 50
-            ? `the machine starved the benchmark (event-loop delay p99 ${fmt(eventLoop.p99Ms)} ms); measured ${fmt(stats.p99, 1)} ms`
-            : undefined,
+        reason: starved ? `${starved}; measured ${fmt(stats.p99, 1)} ms` : undefined,
       }),
     ],
     checks: {
