@@ -11,8 +11,10 @@ export {
 export {
   type AnyPayCrossError,
   type ClientErrorStatus,
+  type ErrorBody,
   type ErrorKind,
   errorClassForStatus,
+  type FieldErrors,
   isPayCrossError,
   PayCrossAbortError,
   PayCrossAuthenticationError,

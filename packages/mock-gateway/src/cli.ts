@@ -15,7 +15,8 @@ Options:
   --port <n>                   port to listen on (default 4010; 0 picks a free one)
   --host <addr>                interface to bind (default 127.0.0.1: loopback only)
   --shop-id <id>               shop id for HTTP Basic auth (default ${DEFAULT_SHOP_ID})
-  --secret-key <key>           secret key (default: $PAYCROSS_MOCK_SECRET_KEY or the built-in test key)
+  --secret-key <key>           secret key (default: $PAYCROSS_MOCK_SECRET_KEY, else the built-in
+                               test key ${DEFAULT_SECRET_KEY})
   --async-delay-ms <n>         how long async tasks stay "processing" (default 100)
   --incomplete-resolve-ms <n>  how long 3-D Secure takes to resolve (default 1000)
   --admin                      enable /__mock/* (clock, faults, reset, stats, webhooks)
@@ -133,8 +134,15 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  const flags = `${values.admin ? ", admin on" : ""}${values["manual-clock"] ? ", manual clock" : values["skew-clock"] ? ", skew clock" : ""}`;
+  // The built-in key is public test data: say it, so nobody has to dig it out of a .d.ts. A key the
+  // user chose is never printed. One write, so that whoever reads the first line has both.
+  const credentials =
+    secretKey === DEFAULT_SECRET_KEY
+      ? `Credentials: the built-in test ones, shop id ${gateway.shopId}, secret key ${DEFAULT_SECRET_KEY} (change them with --shop-id and --secret-key or PAYCROSS_MOCK_SECRET_KEY)\n`
+      : "";
   process.stdout.write(
-    `PayCross mock gateway listening on ${gateway.url} (shop ${gateway.shopId}${values.admin ? ", admin on" : ""}${values["manual-clock"] ? ", manual clock" : values["skew-clock"] ? ", skew clock" : ""})\n`,
+    `PayCross mock gateway listening on ${gateway.url} (shop ${gateway.shopId}${flags})\n${credentials}`,
   );
 }
 

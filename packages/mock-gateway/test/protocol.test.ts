@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
 import { createPublicKey, verify } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import * as fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockGateway } from "../src/index.js";
+import { DEFAULT_SECRET_KEY, DEFAULT_SHOP_ID, startMockGateway } from "../src/index.js";
 import { contract, expectConforms, type Harness, harness, payment } from "./helpers.js";
 
 let h: Harness;
@@ -118,7 +119,7 @@ describe("bad input", () => {
 });
 
 describe("webhooks", () => {
-  it("POSTs the transaction, signed with Content-Signature and the shop's Basic credentials, retrying until 200", async () => {
+  it("POSTs the transaction, signed with Content-Signature and the shop's Basic credentials, retrying until 200", { timeout: 60_000 }, async () => {
     const received: Array<{ body: string; signature: string; authorization: string }> = [];
     let failuresLeft = 2;
     const receiver = createServer((req, res) => {
@@ -149,7 +150,12 @@ describe("webhooks", () => {
         body: JSON.stringify({ request: payment("successful", { notification_url: url }) }),
       });
       const { transaction } = await res.json();
-      await expect.poll(() => received.length, { timeout: 3_000 }).toBe(3);
+      // Wait on the sender's own record: the receiver sees the third POST before the sender has read
+      // its 200 and recorded it, so waiting for `received.length === 3` raced with the record.
+      await expect
+        .poll(() => gw.webhooks.deliveries.map((d) => d.outcome), { timeout: 30_000 })
+        .toEqual([500, 500, 200]);
+      expect(received).toHaveLength(3);
       const key = createPublicKey({
         key: Buffer.from(gw.webhooks.publicKey, "base64"),
         format: "der",
@@ -171,7 +177,6 @@ describe("webhooks", () => {
           Buffer.from(received[0]!.signature, "base64"),
         ),
       ).toBe(false);
-      expect(gw.webhooks.deliveries.map((d) => d.outcome)).toEqual([500, 500, 200]);
     } finally {
       await gw.close();
       receiver.close();
@@ -268,7 +273,7 @@ describe("admin endpoints", () => {
   });
 });
 
-describe("the CLI", () => {
+describe("the CLI", { timeout: 30_000 }, () => {
   const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
   const run = (args: string[]) =>
     new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
@@ -303,5 +308,29 @@ describe("the CLI", () => {
     const r = await run(["--port", "0"]);
     expect(r.out).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(shop 361\)/);
     expect(r.code).toBe(0);
+  });
+
+  it("names the default credentials at start and in --help, and never prints a key the user chose", async () => {
+    const r = await run(["--port", "0"]);
+    expect(r.out).toContain(`shop id ${DEFAULT_SHOP_ID}, secret key ${DEFAULT_SECRET_KEY}`);
+    expect((await run(["--help"])).out).toContain(DEFAULT_SECRET_KEY);
+    const own = await run(["--port", "0", "--secret-key", "my-own-secret-key"]);
+    expect(own.out).toMatch(/listening on/);
+    expect(own.out + own.err).not.toContain("my-own-secret-key");
+  });
+
+  it("has a committed bin launcher that runs the built CLI (so pnpm links it before any build)", async () => {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    const launcher = fileURLToPath(new URL(`../${pkg.bin["paycross-mock-gateway"]}`, import.meta.url));
+    expect(launcher).toMatch(/bin\/paycross-mock-gateway\.js$/);
+    const out = await new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, [launcher, "--version"]);
+      let text = "";
+      child.stdout.on("data", (d) => {
+        text += d;
+      });
+      child.on("close", () => resolve(text));
+    });
+    expect(out.trim()).toBe(pkg.version);
   });
 });

@@ -3,6 +3,7 @@ import { PayCrossError } from "@paycross/client";
 /**
  * - `config`: bad options to `PostgresStore.open` (nothing was connected).
  * - `usage`: a call with bad arguments (a lease of another task, a limit of 0, ...).
+ * - `store_closed`: a call after `close()`.
  * - `store_unavailable`: the database could not be reached or a statement failed; the cause says why.
  * - `store_corrupt`: a row holds something that is not a valid task state.
  * - `store_schema`: the database was migrated by a newer version of this package.
@@ -10,6 +11,7 @@ import { PayCrossError } from "@paycross/client";
 export type PostgresStoreErrorCode =
   | "config"
   | "usage"
+  | "store_closed"
   | "store_unavailable"
   | "store_corrupt"
   | "store_schema";
@@ -23,9 +25,15 @@ export class PostgresStoreError extends PayCrossError {
   }
 }
 
-/** Wraps a driver error: its message and SQLSTATE are kept, its parameters (task bodies) are not. */
+const BUGS = [TypeError, ReferenceError, RangeError, SyntaxError];
+
+/**
+ * Wraps a driver or network error: its message and SQLSTATE are kept, its parameters (task bodies) are
+ * not. A programming error is rethrown as it is, never disguised as an unavailable database.
+ */
 export function unavailable(what: string, cause: unknown): PostgresStoreError {
   if (cause instanceof PostgresStoreError) return cause;
+  if (BUGS.some((B) => cause instanceof B)) throw cause;
   const e = cause as { message?: unknown; code?: unknown } | null;
   const detail = typeof e?.message === "string" ? e.message : String(cause);
   const sqlstate = typeof e?.code === "string" ? ` [${e.code}]` : "";

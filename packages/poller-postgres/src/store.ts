@@ -4,23 +4,19 @@
  * overwrite the new holder's state, yet what it learned from the gateway is kept: facts are merged into
  * the row inside the same transaction. Storing an outcome notifies every process (`LISTEN/NOTIFY`).
  */
-
-import type { TaskState } from "@paycross/poller";
+import {
+  type ClaimedTask,
+  type Lease,
+  mergeFacts,
+  mergeFencedFacts,
+  type SharedTaskStore,
+  type TaskState,
+} from "@paycross/poller";
 import pg from "pg";
 import { PostgresStoreError, unavailable } from "./errors.js";
 import { Listener } from "./listener.js";
 import { migrate } from "./migrations.js";
-import {
-  checkState,
-  columns,
-  factsText,
-  holderMerge,
-  NO_FACTS,
-  normalized,
-  type Row,
-  stateOf,
-} from "./rows.js";
-import { type Lease, mergeFacts, type SharedTaskStore } from "./shared.js";
+import { checkState, columns, mergeIsIdentity, NO_FACTS, type Row, stateOf } from "./rows.js";
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:5432/db`. Never repeated in an error or a log. */
@@ -94,9 +90,9 @@ export class PostgresStore implements SharedTaskStore {
     return this.queries;
   }
 
+  /** A pending state is due at once, unless a live lease holds the task (its holder schedules it). */
   async put(state: TaskState): Promise<void> {
     checkArgState(state);
-    const s = normalized(state);
     // Fast path, one round trip: a new task. Only an existing row needs the read-merge-write.
     const { rowCount } = await this.query(
       "put",
@@ -105,13 +101,13 @@ export class PostgresStore implements SharedTaskStore {
          VALUES ($1, $2::json, $3::json, $4, $5, CASE WHEN $5 = 'done' THEN NULL ELSE now() END)
          ON CONFLICT (id) DO NOTHING RETURNING id, outcome)
        SELECT pg_notify($6, id) FROM ins WHERE outcome IS NOT NULL`,
-      [...columns(s), this.channel],
+      [...columns(state), this.channel],
     );
     if (rowCount === 1) return;
     await this.transaction("put", async (c) => {
       const row = await this.lockRow(c, state.id);
-      const merged = row ? holderMerge(stateOf(row), state) : normalized(state);
-      await this.write(c, merged, row, undefined, false);
+      const merged = row ? mergeFacts(stateOf(row), state) : state;
+      await this.write(c, merged, row, row?.leased ? "keep" : "now");
     });
   }
 
@@ -129,7 +125,7 @@ export class PostgresStore implements SharedTaskStore {
     await this.query("delete", `DELETE FROM ${this.t} WHERE id = $1`, [id]);
   }
 
-  async claim(owner: string, limit: number, leaseMs: number) {
+  async claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedTask[]> {
     checkOwner(owner);
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
       throw new PostgresStoreError("usage", `claim limit must be an integer from 1 to 10000, got ${limit}`);
@@ -175,18 +171,18 @@ export class PostgresStore implements SharedTaskStore {
       );
     if (nextPollAt !== null && !Number.isFinite(nextPollAt))
       throw new PostgresStoreError("usage", `update: nextPollAt must be epoch ms or null, got ${nextPollAt}`);
-    if (await this.updateFast(lease, state, nextPollAt)) return "ok";
+    if (mergeIsIdentity(state) && (await this.updateFast(lease, state, nextPollAt))) return "ok";
     return this.transaction("update", async (c) => {
       const row = await this.lockRow(c, lease.id);
       if (!row) return "fenced"; // forgotten by its owner: the lease went with it
       const stored = stateOf(row);
       const holds = row.lease_owner === lease.owner && Number(row.fencing_token) === lease.token;
       if (holds) {
-        await this.write(c, holderMerge(stored, state), row, nextPollAt, true);
+        await this.write(c, mergeFacts(stored, state), row, { at: nextPollAt, release: true });
         return "ok";
       }
-      const merged = mergeFacts(stored, state);
-      if (factsText(merged) !== factsText(stored)) await this.write(c, merged, row, undefined, false);
+      const merged = mergeFencedFacts(stored, state);
+      if (JSON.stringify(merged) !== JSON.stringify(stored)) await this.write(c, merged, row, "keep");
       return "fenced";
     });
   }
@@ -199,19 +195,20 @@ export class PostgresStore implements SharedTaskStore {
       const row = await this.lockRow(c, id);
       if (!row) {
         // Facts about a task this store does not hold: keep them (they exist nowhere else).
-        await this.write(c, state, undefined, undefined, false);
+        await this.write(c, state, undefined, "now");
         return state;
       }
       const stored = stateOf(row);
-      const merged = mergeFacts(stored, state);
-      if (factsText(merged) === factsText(stored)) return stored;
-      await this.write(c, merged, row, undefined, false);
+      const merged = mergeFencedFacts(stored, state);
+      if (JSON.stringify(merged) === JSON.stringify(stored)) return stored;
+      await this.write(c, merged, row, "keep");
       return merged;
     });
   }
 
   watch(listener: (id: string) => void): Promise<() => void> {
-    if (this.closed) return Promise.reject(new PostgresStoreError("usage", "watch: the store is closed"));
+    if (this.closed)
+      return Promise.reject(new PostgresStoreError("store_closed", "watch: the store is closed"));
     return this.listener.add(listener);
   }
 
@@ -223,18 +220,18 @@ export class PostgresStore implements SharedTaskStore {
   }
 
   /**
-   * The holder's write in one round trip, taken when the row's facts are the ones the holder carries, or
-   * none (the usual case: nobody else recorded a fact meanwhile), so that the merge would return `state`.
+   * The holder's write in one round trip, taken when no outcome is stored and the row's facts are the
+   * ones the holder carries, or none (the usual case), so that the merge would return `state` itself.
    */
-  private async updateFast(lease: Lease, state: TaskState, nextPollAt: number | null): Promise<boolean> {
-    const s = normalized(state);
+  private async updateFast(lease: Lease, s: TaskState, nextPollAt: number | null): Promise<boolean> {
     const { rows } = await this.query<{ id: string }>(
       "update",
       `WITH upd AS (
          UPDATE ${this.t} SET state = $4::json, outcome = $5::json, facts = $6, phase = $7,
            next_poll_at = CASE WHEN $7 = 'done' THEN NULL ELSE to_timestamp($8::float8 / 1000) END,
            lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-         WHERE id = $1 AND lease_owner = $2 AND fencing_token = $3 AND (facts = $6 OR facts = $9)
+         WHERE id = $1 AND lease_owner = $2 AND fencing_token = $3 AND outcome IS NULL
+           AND (facts = $6 OR facts = $9)
          RETURNING id, outcome)
        SELECT id, CASE WHEN outcome IS NOT NULL THEN pg_notify($10, id) END FROM upd`,
       [
@@ -250,16 +247,19 @@ export class PostgresStore implements SharedTaskStore {
     return rows.length === 1;
   }
 
-  /** Writes a merged state; `release` clears the lease (the holder's update), otherwise it is left as is. */
+  /**
+   * Writes a merged state. `schedule`: `now` (due at once), `keep` (the holder's schedule and lease stay),
+   * or the holder's own next poll time with its lease released. A finished task is never scheduled.
+   */
   private async write(
     c: pg.PoolClient,
     state: TaskState,
     row: Row | undefined,
-    nextPollAt: number | null | undefined,
-    release: boolean,
+    schedule: "now" | "keep" | { at: number | null; release: true },
   ): Promise<void> {
-    const next =
-      state.phase === "done" ? null : nextPollAt !== undefined ? (nextPollAt ?? Date.now()) : undefined;
+    const release = typeof schedule === "object";
+    // A pending state with no next poll time would never be polled again: due at once instead.
+    const at = release ? (schedule.at ?? Date.now()) : 0;
     this.queries++;
     await c.query(
       `INSERT INTO ${this.t} AS t (id, state, outcome, facts, phase, next_poll_at)
@@ -267,14 +267,13 @@ export class PostgresStore implements SharedTaskStore {
        ON CONFLICT (id) DO UPDATE SET state = excluded.state, outcome = excluded.outcome,
          facts = excluded.facts, phase = excluded.phase,
          next_poll_at = CASE WHEN $5 = 'done' THEN NULL WHEN $6::boolean THEN to_timestamp($7::float8 / 1000)
-                             ELSE coalesce(t.next_poll_at, now()) END,
-         lease_owner = CASE WHEN $8::boolean THEN NULL ELSE t.lease_owner END,
-         lease_expires_at = CASE WHEN $8::boolean THEN NULL ELSE t.lease_expires_at END,
+                             WHEN $8::boolean THEN coalesce(t.next_poll_at, now()) ELSE now() END,
+         lease_owner = CASE WHEN $6::boolean THEN NULL ELSE t.lease_owner END,
+         lease_expires_at = CASE WHEN $6::boolean THEN NULL ELSE t.lease_expires_at END,
          updated_at = now()`,
-      [...columns(state), next !== undefined && next !== null, next ?? 0, release],
+      [...columns(state), release, at, schedule === "keep"],
     );
-    const wasDone = row?.has_outcome === true;
-    if (state.outcome && !wasDone) {
+    if (state.outcome && row?.has_outcome !== true) {
       this.queries++;
       await c.query("SELECT pg_notify($1, $2)", [this.channel, state.id]);
     }
@@ -283,7 +282,8 @@ export class PostgresStore implements SharedTaskStore {
   private async lockRow(c: pg.PoolClient, id: string): Promise<Row | undefined> {
     this.queries++;
     const { rows } = await c.query<Row>(
-      `SELECT id, state, outcome IS NOT NULL AS has_outcome, lease_owner, fencing_token
+      `SELECT id, state, outcome IS NOT NULL AS has_outcome, lease_owner, fencing_token,
+         lease_expires_at > now() AS leased
        FROM ${this.t} WHERE id = $1 FOR UPDATE`,
       [id],
     );
@@ -304,7 +304,7 @@ export class PostgresStore implements SharedTaskStore {
     sql: string,
     params: unknown[] = [],
   ): Promise<pg.QueryResult<R>> {
-    if (this.closed) throw new PostgresStoreError("usage", `${what}: the store is closed`);
+    if (this.closed) throw new PostgresStoreError("store_closed", `${what}: the store is closed`);
     this.queries++;
     try {
       return await this.pool.query<R>(sql, params);
@@ -314,7 +314,7 @@ export class PostgresStore implements SharedTaskStore {
   }
 
   private async transaction<T>(what: string, body: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    if (this.closed) throw new PostgresStoreError("usage", `${what}: the store is closed`);
+    if (this.closed) throw new PostgresStoreError("store_closed", `${what}: the store is closed`);
     let c: pg.PoolClient;
     try {
       c = await this.pool.connect();

@@ -105,12 +105,7 @@ describe("fenced update", () => {
     const [old] = await a.claim("A", 1, 100);
     const taken = await claimWhenDue(b, "B");
     const outcome = failedOutcome(422);
-    const withFact = {
-      ...s,
-      phase: "done" as const,
-      errorResult: { status: 422, body: { message: "declined" }, receivedAt: 1 },
-      outcome,
-    };
+    const withFact = { ...s, phase: "done" as const, outcome };
     expect(await a.update(old!.lease, withFact, null)).toBe("fenced");
     expect((await a.get(s.id))!.outcome).toEqual(outcome);
     // B, which asked the gateway later, got 404 unknown: it must not replace A's result.
@@ -118,19 +113,19 @@ describe("fenced update", () => {
     expect(await b.update(taken.lease, late, null)).toBe("ok");
     const final = await a.get(s.id);
     expect(final!.outcome).toEqual(outcome);
-    expect(final!.errorResult?.status).toBe(422);
   });
 
   it("recordFacts keeps a fact without a lease, and the holder's later write keeps it", async () => {
     const s = taskState();
     await a.put(s);
     const [c] = await a.claim("A", 1, LONG);
-    const fact = { ...s, errorResult: { status: 502, body: { message: "bad gateway" }, receivedAt: 2 } };
-    const stored = await b.recordFacts(s.id, fact);
-    expect(stored.errorResult?.status).toBe(502);
+    const candidate = { status: 502, body: { message: "bad gateway" }, receivedAt: 2 };
+    const stored = await b.recordFacts(s.id, { ...s, attempt: 9, candidate });
+    expect(stored.candidate).toEqual(candidate);
+    expect(stored.attempt).toBe(0); // a fact, not the recorder's counters
     expect(await a.update(c!.lease, { ...c!.state, attempt: 2 }, Date.now() + LONG)).toBe("ok");
     const after = await a.get(s.id);
-    expect(after!.errorResult?.status).toBe(502);
+    expect(after!.candidate).toEqual(candidate);
     expect(after!.attempt).toBe(2);
   });
 
@@ -144,21 +139,16 @@ describe("fenced update", () => {
   });
 });
 
-type Op = {
-  kind: "update" | "record";
-  worker: 0 | 1 | 2;
-  outcome: 0 | 1 | 2 | 3 | null;
-  errorStatus: number | null;
-};
+type Op = { kind: "update" | "record"; worker: 0 | 1 | 2; outcome: 0 | 1 | 2 | 3 | null; candidate: boolean };
 const outcomes = [failedOutcome(422), failedOutcome(500), unknownOutcome, undefined];
 
-describe("facts under any interleaving (property)", () => {
-  it("the first real outcome stored is final; unknown never replaces it; no fact is lost", async () => {
+describe("facts under any interleaving of holders, fenced workers and recorders (property)", () => {
+  it("the first real outcome is final, unknown never replaces it, and the latest candidate stands", async () => {
     const op = fc.record<Op>({
       kind: fc.constantFrom("update", "record"),
       worker: fc.constantFrom(0, 1, 2),
       outcome: fc.constantFrom(0, 1, 2, 3, null),
-      errorStatus: fc.constantFrom(null, 422, 502),
+      candidate: fc.boolean(),
     });
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 8 }), async (ops) => {
@@ -166,35 +156,39 @@ describe("facts under any interleaving (property)", () => {
         await a.put(s);
         const leases = new Map<number, Claimed>();
         let firstReal: unknown;
-        let firstAny: unknown;
-        let firstError: number | undefined;
-        for (const o of ops) {
+        let anyUnknown = false;
+        let lastCandidate: unknown;
+        for (const [i, o] of ops.entries()) {
           const store = o.worker === 1 ? b : a;
           const outcome = o.outcome === null ? undefined : outcomes[o.outcome];
+          const candidate = o.candidate ? { status: 500 + i, body: {}, receivedAt: 1_000 + i } : undefined;
           const incoming = {
             ...s,
+            attempt: i,
             ...(outcome ? { outcome, phase: "done" as const } : {}),
-            ...(o.errorStatus ? { errorResult: { status: o.errorStatus, body: {}, receivedAt: 0 } } : {}),
+            ...(candidate ? { candidate } : {}),
           };
           if (o.kind === "record") await store.recordFacts(s.id, incoming);
           else {
-            // A 1 ms lease: the next claim steals the task and every earlier holder is fenced.
-            const claimed = await store.claim(`w${o.worker}`, 1, 1);
-            if (claimed[0]) leases.set(o.worker, claimed[0]);
+            // A 1 ms lease: the next claim steals the task, and every earlier holder is fenced.
+            const [claimed] = await store.claim(`w${o.worker}`, 1, 1);
+            if (claimed) leases.set(o.worker, claimed);
             const lease = leases.get(o.worker);
-            if (!lease) continue;
+            if (!lease) continue; // never held a lease: writes nothing, so nothing to track
             await store.update(lease.lease, incoming, Date.now() - 1);
           }
-          if (o.errorStatus && firstError === undefined) firstError = o.errorStatus;
-          if (outcome && outcome.kind !== "unknown" && firstReal === undefined) firstReal = outcome;
-          if (outcome && firstAny === undefined) firstAny = outcome;
+          if (outcome?.kind === "unknown") anyUnknown = true;
+          else if (outcome && firstReal === undefined) firstReal = outcome;
+          if (candidate) lastCandidate = candidate;
         }
-        const final = await a.get(s.id);
-        // An update by a worker that never held a lease writes nothing: compare with what was written.
-        if (firstReal !== undefined) expect(final!.outcome).toEqual(firstReal);
-        else if (final!.outcome) expect(final!.outcome).toEqual(unknownOutcome);
-        if (final!.errorResult) expect(final!.errorResult.status).toBe(firstError);
-        if (final!.outcome) expect(final!.phase).toBe("done");
+        const final = (await a.get(s.id))!;
+        if (firstReal !== undefined) expect(final.outcome).toEqual(firstReal);
+        else if (anyUnknown) expect(final.outcome).toEqual(unknownOutcome);
+        else {
+          expect(final.outcome).toBeUndefined();
+          expect(final.candidate).toEqual(lastCandidate);
+        }
+        expect(final.phase === "done").toBe(final.outcome !== undefined);
         await a.delete(s.id);
       }),
       { numRuns: 40 },

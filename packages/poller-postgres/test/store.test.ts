@@ -147,11 +147,11 @@ describe("TaskStore basics", () => {
     await store.delete(s.id);
   });
 
-  it("a closed store refuses calls with a usage error", async () => {
+  it("a closed store refuses calls with store_closed", async () => {
     const s = await PostgresStore.open({ connectionString: url });
     await s.close();
     const e = await s.get("x").catch((x) => x);
-    expect(e.code).toBe("usage");
+    expect(e.code).toBe("store_closed");
     await s.close(); // twice is fine
   });
 });

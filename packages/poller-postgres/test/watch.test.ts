@@ -85,11 +85,11 @@ describe("watch", () => {
     stop();
   });
 
-  it("watch on a closed store is a usage error", async () => {
+  it("watch on a closed store is store_closed", async () => {
     const s = await PostgresStore.open({ connectionString: url });
     await s.close();
     const e = await s.watch(() => {}).catch((x) => x);
     expect(e).toBeInstanceOf(PostgresStoreError);
-    expect(e.code).toBe("usage");
+    expect(e.code).toBe("store_closed");
   });
 });

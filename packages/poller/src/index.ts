@@ -4,6 +4,7 @@ export {
   type Env as LifecycleEnv,
   type Look,
   mergeFacts,
+  mergeFencedFacts,
   next,
   nextLook,
   type Step,
@@ -23,6 +24,7 @@ export {
 export { PayCrossStoreError, type StoreErrorCode } from "./store/errors.js";
 export { FileStore, type FileStoreOptions, type OpenReport } from "./store/file.js";
 export { MemoryStore } from "./store/memory.js";
+export { SharedMemoryStore } from "./store/shared-memory.js";
 export {
   type ClaimedTask,
   isSharedStore,

@@ -210,3 +210,20 @@ export function mergeFacts(stored: TaskState | undefined, incoming: TaskState): 
   if (stored.statusCompleted || incoming.statusCompleted) merged.statusCompleted = true;
   return merged;
 }
+
+/**
+ * What a writer whose lease was lost may still change: the gateway's facts it brings (an outcome, a kept
+ * candidate, a 200 result), never the schedule of the worker that holds the task now.
+ */
+export function mergeFencedFacts(stored: TaskState | undefined, incoming: TaskState): TaskState {
+  if (!stored || incoming.outcome) return mergeFacts(stored, incoming);
+  const facts: TaskState = { ...stored };
+  if (incoming.candidate) facts.candidate = incoming.candidate;
+  if (incoming.answeredAt !== undefined) facts.answeredAt = incoming.answeredAt;
+  if (incoming.result && !stored.result) {
+    facts.result = incoming.result;
+    facts.phase = incoming.phase;
+    facts.attempt = incoming.attempt;
+  }
+  return mergeFacts(stored, facts);
+}

@@ -52,10 +52,16 @@ export class NotificationChecker {
   }
 
   async check(input: NotificationInput): Promise<CheckedNotification> {
-    const { transaction } = verifyNotification(input, this.options);
+    const verified = verifyNotification(input, this.options) as ReturnType<typeof verifyNotification> & {
+      verifiedBy?: "signature" | "basic";
+    };
+    const { transaction } = verified;
     const raw = typeof input.body === "string" ? Buffer.from(input.body, "utf8") : Buffer.from(input.body);
     const key = `${transaction.uid}\u0000${transaction.status}\u0000${createHash("sha256").update(raw).digest("hex")}`;
-    const verifiedBy: VerifiedBy = this.options.publicKey ? "signature" : "status_query";
+    // Only a signature proves the body; Basic credentials prove the sender at most.
+    const signedBody =
+      (verified.verifiedBy ?? (this.options.publicKey ? "signature" : "basic")) === "signature";
+    const verifiedBy: VerifiedBy = signedBody ? "signature" : "status_query";
     if (this.remembered(key)) return { transaction, verifiedBy, duplicate: true };
     const confirmed = verifiedBy === "signature" ? transaction : await this.confirm(transaction.uid);
     this.remember(key);

@@ -4,20 +4,17 @@
  * `waiters.ts` holds the callers, `scheduler.ts` times the looks, the store keeps every fact BEFORE anyone
  * is told about it.
  */
-import {
-  type AsyncCallOptions,
-  errorClassForStatus,
-  type NotificationInput,
-  type PayCrossClient,
-  type PayCrossError,
-} from "@paycross/client";
-import { ask, recover } from "./ask.js";
-import { type Answer, next, nextLook } from "./lifecycle.js";
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { AsyncCallOptions, NotificationInput, PayCrossClient } from "@paycross/client";
+import { type Answer, next } from "./lifecycle.js";
+import { LocalDriver, type Task } from "./local.js";
 import { type CheckedNotification, NotificationChecker, type NotificationOptions } from "./notifications.js";
+import { toOutcome } from "./outcome.js";
 import { type PollPolicy, resolvePolicy } from "./policy.js";
 import { Scheduler } from "./scheduler.js";
 import { MemoryStore } from "./store/memory.js";
-import type { TaskStore } from "./store/types.js";
+import { isSharedStore, type TaskStore } from "./store/types.js";
 import { type SubmitRequests, submitTask } from "./submit.js";
 import {
   type AsyncOperation,
@@ -25,10 +22,10 @@ import {
   normalizeState,
   type Outcome,
   type ProgressEvent,
-  type StoredOutcome,
   type TaskState,
 } from "./task.js";
 import { Waiters, type WaitOptions } from "./waiters.js";
+import { Worker } from "./worker.js";
 
 export type { SubmitRequests } from "./submit.js";
 
@@ -43,6 +40,16 @@ export interface PollerOptions {
   webhook?: NotificationOptions;
   /** Called for every event of every task (observability). Never receives secrets. */
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * With a shared store (`SharedTaskStore`): `"both"` (default) submits, waits and works; `"worker"`
+   * only works (claims and polls due tasks, no local waiters needed); `"client"` only submits and waits
+   * (some worker elsewhere polls). Ignored with a store that is not shared.
+   */
+  mode?: "both" | "worker" | "client";
+  /** Shared store: how long a claimed task stays leased (renewed while its request is in flight). Default 30 s. */
+  leaseMs?: number;
+  /** Shared store: how often a worker looks for due tasks. Default 200 ms. */
+  claimIntervalMs?: number;
 }
 
 export interface ResultOptions extends WaitOptions {}
@@ -95,19 +102,16 @@ export interface Poller {
   close(): Promise<void>;
 }
 
-interface Task {
-  state: TaskState;
-  cancelNext: (() => void) | undefined;
-  busy: boolean;
-}
-
 export function createPoller(options: PollerOptions): Poller {
   const { client } = options;
   if (!client || typeof client.async?.status !== "function")
     throw new TypeError("createPoller needs a client from @paycross/client");
   const store: TaskStore = options.store ?? new MemoryStore();
+  const shared = isSharedStore(store) ? store : undefined;
+  const mode = options.mode ?? "both";
   const policy = resolvePolicy(options.policy);
-  const scheduler = new Scheduler(options.concurrency ?? 16);
+  const concurrency = options.concurrency ?? 16;
+  const scheduler = new Scheduler(concurrency);
   const notifications = new NotificationChecker(client, options.webhook);
   const tasks = new Map<string, Task>();
   const stats: PollerStats = {
@@ -118,23 +122,6 @@ export function createPoller(options: PollerOptions): Poller {
   };
   let closed = false;
   const copy = (s: TaskState): TaskState => JSON.parse(JSON.stringify(s)) as TaskState;
-
-  const waiters: Waiters = new Waiters(
-    scheduler,
-    (id) => copy(tasks.get(id)!.state),
-    (id, waited) => {
-      const task = tasks.get(id);
-      if (!task) return;
-      if (waited && !task.cancelNext && !task.busy) schedule(task, firstDelay(task.state));
-      if (!waited) {
-        // Nobody waits: ask the gateway no more; the task stays resumable. A request in flight is NOT
-        // aborted: it may be reading a result the gateway hands out once, which must reach the store.
-        task.cancelNext?.();
-        task.cancelNext = undefined;
-      }
-    },
-    (kind) => stats.outcomes[kind]++,
-  );
 
   const emit = (id: string, event: ProgressEvent) => {
     try {
@@ -148,74 +135,81 @@ export function createPoller(options: PollerOptions): Poller {
     await store.put(task.state);
     emit(task.state.id, { type: "stored", taskId: task.state.id, phase: task.state.phase });
   };
-
-  const firstDelay = (s: TaskState) =>
-    s.attempt === 0 && s.phase === "polling"
-      ? Math.max(0, s.submittedAt + policy.initialDelayMs - Date.now())
-      : 0;
-
-  const schedule = (task: Task, delayMs: number) => {
-    if (closed || !waiters.has(task.state.id) || task.state.phase === "done") return;
-    const at = Date.now() + delayMs;
-    emit(task.state.id, { type: "scheduled", taskId: task.state.id, at });
-    task.cancelNext?.();
-    task.cancelNext = scheduler.at(at, () => {
-      task.cancelNext = undefined;
-      scheduler.slot(() => step(task));
-    });
-  };
-
-  const finished = async (task: Task) => {
-    // The store may hold a stronger fact (another writer): it answers with what it keeps.
-    await persist(task);
-    task.state = (await store.get(task.state.id)) ?? task.state;
-    const took = Date.now() - task.state.submittedAt;
+  const recordTime = (s: TaskState) => {
+    const took = Date.now() - s.submittedAt;
     const t = stats.timeToResultMs;
     t.count++;
     t.mean += (took - t.mean) / t.count;
     t.max = Math.max(t.max, took);
-    waiters.settle(task.state.id, toOutcome(task.state));
   };
 
-  /** Feeds an answer through the lifecycle and carries out what it says. */
-  const apply = async (task: Task, answer: Answer): Promise<void> => {
-    const { state, action } = next(task.state, answer, { policy, now: Date.now() });
-    task.state = state;
-    if (action.type === "done") return finished(task);
-    if (action.type === "recover") {
-      stats.requests++;
-      emit(state.id, { type: "request", taskId: state.id, what: "recovery", attempt: 0 });
-      return apply(task, await recover(client, task.state));
-    }
-    if (action.type !== "poll") return;
-    if (action.persist) await persist(task);
-    if (action.retry) {
-      stats.retries++;
-      emit(state.id, { type: "retry", taskId: state.id, reason: action.retry, delayMs: action.delayMs });
-    }
-    schedule(task, action.delayMs);
-  };
+  const driver = new LocalDriver({
+    client,
+    policy,
+    scheduler,
+    isWaited: (id) => waiters.has(id),
+    isClosed: () => closed,
+    persist,
+    async finished(task) {
+      // The store may hold a stronger fact (another writer): it answers with what it keeps.
+      await persist(task);
+      task.state = (await store.get(task.state.id)) ?? task.state;
+      recordTime(task.state);
+      waiters.settle(task.state.id, toOutcome(task.state));
+    },
+    failed: (id, e) => waiters.fail(id, e),
+    emit,
+    countRequest: () => stats.requests++,
+    countRetry: () => stats.retries++,
+  });
 
-  /** One HTTP request for a task, then the decision of what comes next. */
-  const step = async (task: Task): Promise<void> => {
-    const s = task.state;
-    if (task.busy || !waiters.has(s.id) || s.phase === "done" || closed) return;
-    task.busy = true;
-    try {
-      const look = nextLook(s, policy);
-      stats.requests++;
-      emit(s.id, { type: "request", taskId: s.id, what: look, attempt: s.attempt });
-      const answer = await ask(client, s, look);
-      const status = answerStatus(answer);
-      emit(s.id, { type: "answer", taskId: s.id, what: look, status });
-      await apply(task, answer);
-    } catch (e) {
-      // Not the task's fault (credentials, configuration): tell the callers; the task stays resumable.
-      if (!closed) waiters.fail(s.id, e);
-    } finally {
-      task.busy = false;
-    }
+  const waiters: Waiters = new Waiters(
+    scheduler,
+    (id) => copy(tasks.get(id)!.state),
+    (id, waited) => {
+      const task = tasks.get(id);
+      if (!task || shared) return; // on a shared store the store holds the schedule
+      if (waited) driver.wake(task);
+      else driver.sleep(task);
+    },
+    (kind) => stats.outcomes[kind]++,
+  );
+
+  /** Shared store: read the task back; if any process stored its outcome, hand it to the waiters here. */
+  const refresh = async (id: string) => {
+    const stored = await store.get(id);
+    const task = tasks.get(id);
+    if (!stored || !task) return;
+    task.state = normalizeState(stored);
+    if (stored.phase === "done") waiters.settle(id, toOutcome(task.state));
   };
+  const refreshQuietly = (id: string) => void refresh(id).catch(() => undefined);
+
+  const worker =
+    shared && mode !== "client"
+      ? new Worker({
+          client,
+          store: shared,
+          policy,
+          owner: `${hostname()}:${process.pid}:${randomUUID()}`,
+          concurrency,
+          leaseMs: options.leaseMs ?? 30_000,
+          claimIntervalMs: options.claimIntervalMs ?? 200,
+          keepAlive: () => mode === "worker" || waiters.size > 0,
+          emit,
+          countRequest: () => stats.requests++,
+          countRetry: () => stats.retries++,
+          finished: (id) => {
+            const task = tasks.get(id);
+            if (task) refreshQuietly(id);
+          },
+          failed: (id, e) => waiters.fail(id, e),
+        })
+      : undefined;
+  worker?.start();
+  const unwatch = shared?.watch((id) => {
+    if (waiters.has(id)) refreshQuietly(id);
+  });
 
   const register = (state: TaskState): Task => {
     const existing = tasks.get(state.id);
@@ -236,9 +230,34 @@ export function createPoller(options: PollerOptions): Poller {
         stats.outcomes[o.kind]++;
         return Promise.resolve(o);
       }
-      return waiters.wait(task.state.id, opts);
+      const waiting = waiters.wait(task.state.id, opts);
+      // Registered first, then read: an outcome stored in between is not missed.
+      if (shared) refreshQuietly(task.state.id);
+      return waiting;
     },
   });
+
+  /** Confirmed notification: ends the follow-up of the matching tasks, here or (shared) in the store. */
+  const resolveByNotification = async (answer: Answer): Promise<string[]> => {
+    const resolved: string[] = [];
+    if (shared) {
+      for (const s of await shared.list()) {
+        if (s.phase !== "follow_up") continue;
+        const step = next(normalizeState(s), answer, { policy, now: Date.now() });
+        if (step.action.type !== "done") continue;
+        await shared.recordFacts(s.id, step.state);
+        if (tasks.has(s.id)) await refresh(s.id);
+        resolved.push(s.id);
+      }
+      return resolved;
+    }
+    for (const task of tasks.values()) {
+      if (task.state.phase !== "follow_up") continue;
+      await driver.apply(task, answer);
+      if ((task.state.phase as TaskState["phase"]) === "done") resolved.push(task.state.id);
+    }
+    return resolved;
+  };
 
   const poller: Poller = {
     stats,
@@ -261,7 +280,7 @@ export function createPoller(options: PollerOptions): Poller {
       client.async.resultUrl(state.responseUrl);
       const task = register(state);
       await persist(task);
-      task.state = (await store.get(state.id)) ?? task.state;
+      task.state = normalizeState((await store.get(state.id)) ?? task.state);
       return handle(task);
     },
     async restore() {
@@ -271,19 +290,9 @@ export function createPoller(options: PollerOptions): Poller {
     },
     async handleNotification(input) {
       const checked = await notifications.check(input);
-      const resolved: string[] = [];
-      if (checked.duplicate) return { ...checked, resolved };
+      if (checked.duplicate) return { ...checked, resolved: [] };
       const answer: Answer = { look: "notification", type: "confirmed", transaction: checked.transaction };
-      for (const task of tasks.values()) {
-        if (task.state.phase !== "follow_up") continue;
-        const before = task.state.phase;
-        await apply(task, answer);
-        if (before !== task.state.phase) {
-          task.cancelNext?.();
-          resolved.push(task.state.id);
-        }
-      }
-      return { ...checked, resolved };
+      return { ...checked, resolved: await resolveByNotification(answer) };
     },
     async forget(id) {
       const task = tasks.get(id);
@@ -296,54 +305,10 @@ export function createPoller(options: PollerOptions): Poller {
       closed = true;
       waiters.abortAll();
       scheduler.close();
+      await worker?.stop();
+      (await unwatch)?.();
       await store.close?.();
     },
   };
   return poller;
-}
-
-function answerStatus(a: Answer): number | "error" {
-  switch (a.type) {
-    case "completed":
-    case "transaction":
-      return 200;
-    case "processing":
-      return a.look === "result" ? 425 : 200;
-    case "unknown":
-      return 404;
-    case "error":
-    case "server_error":
-      return a.status;
-    default:
-      return "error";
-  }
-}
-
-function toOutcome(state: TaskState): Outcome {
-  const o = state.outcome as StoredOutcome;
-  const s = JSON.parse(JSON.stringify(state)) as TaskState;
-  if (o.kind === "completed")
-    return { kind: "completed", data: o.data, transaction: o.transaction, state: s };
-  if (o.kind === "failed")
-    return {
-      kind: "failed",
-      status: o.status,
-      body: o.body,
-      error: errorFor(o.status, o.body, state),
-      state: s,
-    };
-  return { kind: "unknown", reason: o.reason, recovered: o.recovered, state: s };
-}
-
-function errorFor(status: number, body: unknown, state: TaskState): PayCrossError {
-  const ErrorClass = errorClassForStatus(status);
-  const message = (body as { message?: unknown } | null)?.message;
-  return new ErrorClass({
-    status,
-    body,
-    method: "GET",
-    url: state.responseUrl,
-    idempotencyKey: state.idempotencyKey,
-    message: `async ${state.operation} ${state.id} failed with ${status}${typeof message === "string" ? `: ${message}` : ""}`,
-  });
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
-import { FileStore, MemoryStore } from "../src/index.js";
+import { FileStore, MemoryStore, SharedMemoryStore } from "../src/index.js";
 import { describeStoreContract } from "./store-contract.js";
 
 const dir = mkdtempSync(join(tmpdir(), "paycross-store-contract-"));
@@ -11,3 +11,4 @@ let n = 0;
 
 describeStoreContract("MemoryStore", async () => new MemoryStore());
 describeStoreContract("FileStore", async () => FileStore.open(join(dir, `store-${n++}.jsonl`)));
+describeStoreContract("SharedMemoryStore", async () => new SharedMemoryStore());

@@ -20,7 +20,9 @@ export async function run(ctx: Context): Promise<void> {
     ctx.expect(
       "followup.tracking_id_finds_transaction",
       !!uid && list.some((t) => t.uid === uid),
-      `the query by tracking_id did not return transaction ${uid}`,
+      uid
+        ? `the query by tracking_id did not return transaction ${uid}`
+        : `the payment's answer (HTTP ${made.answer.status}) has no transaction uid to look for`,
       {
         operation: "listTransactionsByTrackingId",
         exchange: found.exchange,

@@ -1,6 +1,6 @@
 /** Helpers the scenarios of every suite share: async submit, result polling, the expected `type`. */
 import { OPERATION_CATALOG } from "@paycross/spec";
-import type { Context } from "../context.js";
+import { type Context, Skip } from "../context.js";
 import type { Answer, SendOptions } from "../http.js";
 import type { CheckId } from "./catalog.js";
 
@@ -29,10 +29,30 @@ export const EXPECTED_TYPE: ReadonlyMap<string, string> = new Map(
   ]),
 );
 
-/** Posts an async request; the task (if the answer is one) comes back parsed. */
+/**
+ * Posts an async request; the task (if the answer is one) comes back parsed. A task whose URLs leave
+ * the gateway's origin is not followed (async.accepted_shape names it): the scenario ends.
+ */
 export async function submit(ctx: Context, check: CheckId, send: SendOptions, operationId: string) {
   const res = await ctx.send(check, send, operationId);
-  return { res, task: res.json as Task | undefined };
+  const task = res.json as Task | undefined;
+  if (check !== "async.accepted_shape") followable(ctx, check, task, res);
+  return { res, task };
+}
+
+/** Ends the scenario when a task's URL points off the gateway's origin. */
+export function followable(ctx: Context, check: CheckId, task: Task | undefined, res: Answer): void {
+  for (const url of [task?.status_url, task?.response_url])
+    if (typeof url === "string" && !ctx.http.sameOrigin(url)) {
+      ctx.notApplicable(
+        check,
+        `the task's URL ${ctx.http.redact(url)} is not on the gateway's origin (async.accepted_shape names it); not followed`,
+        {
+          exchange: res.exchange,
+        },
+      );
+      throw new Skip("off-origin task URL");
+    }
 }
 
 const isProcessing = (res: Answer) =>

@@ -3,7 +3,7 @@ import { OPERATION_CATALOG } from "@paycross/spec";
 import type { Context } from "../context.js";
 import { prepareRequests } from "./operations.js";
 import { checkTransactionType } from "./responses.js";
-import { awaitResult, notJson, scenario, type Task } from "./scenario.js";
+import { awaitResult, notJson, scenario, submit } from "./scenario.js";
 
 export async function resultMatchesSync(ctx: Context): Promise<void> {
   const check = "async.result_matches_sync";
@@ -19,8 +19,7 @@ export async function resultMatchesSync(ctx: Context): Promise<void> {
         return Promise.resolve();
       }
       return scenario(async () => {
-        const res = await ctx.send(check, r.send, entry.async);
-        const task = res.json as Task | undefined;
+        const { res, task } = await submit(ctx, check, r.send, entry.async);
         if (res.status !== 200 || !task?.response_url) {
           ctx.fail(check, `submit answered ${res.status} without a response_url`, {
             operation: entry.async,

@@ -53,12 +53,20 @@ const masked = (key: string, value: string) => {
   return `${key}${quote}[REDACTED]${quote}`;
 };
 
+const SHORT = 8;
+const standalone = (s: string) =>
+  new RegExp(`(?<![A-Za-z0-9])${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![A-Za-z0-9])`, "g");
+
 export function createReportRedactor(options: RedactorOptions): TextRedactor {
   const forms = options.secrets.filter((s) => s.length > 0).flatMap((s) => encodings(s, options.shopId));
   const testCards = new Set(options.testCards ?? []);
   return (input: string): string => {
     let out = String(input);
-    for (const f of forms) if (out.includes(f)) out = out.split(f).join("[REDACTED]");
+    for (const f of forms) {
+      if (!out.includes(f)) continue;
+      // A short secret is masked where it stands alone, not inside every word that contains it.
+      out = f.length >= SHORT ? out.split(f).join("[REDACTED]") : out.replace(standalone(f), "[REDACTED]");
+    }
     out = out.replace(AUTH_SCHEME, "$1$2[REDACTED]");
     out = out.replace(SECRET_FIELD, (_m, key: string, v: string) => masked(key, v));
     out = out.replace(CVV_FIELD, (m, key: string, v: string, quoted?: string, bare?: string) =>

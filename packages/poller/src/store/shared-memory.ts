@@ -1,0 +1,125 @@
+/**
+ * The shared-store contract in one process: several pollers (workers) share tasks through leases with
+ * fencing tokens, next poll times and outcome notifications, exactly as they would on PostgreSQL. Survives
+ * nothing; meant for tests and for several pollers inside one process.
+ */
+import { mergeFacts, mergeFencedFacts } from "../lifecycle.js";
+import type { TaskState } from "../task.js";
+import type { ClaimedTask, Lease, SharedTaskStore } from "./types.js";
+
+interface Row {
+  json: string;
+  nextPollAt: number | null;
+  owner: string | undefined;
+  token: number;
+  leaseUntil: number;
+}
+
+const parse = (json: string) => JSON.parse(json) as TaskState;
+
+export class SharedMemoryStore implements SharedTaskStore {
+  readonly shared = true as const;
+  private readonly rows = new Map<string, Row>();
+  private readonly listeners = new Set<(id: string) => void>();
+  private tokens = 0;
+
+  async put(state: TaskState): Promise<void> {
+    const row = this.rows.get(state.id);
+    const merged = mergeFacts(row && parse(row.json), state);
+    this.write(state.id, merged, merged.phase === "done" ? null : Date.now(), row);
+  }
+
+  async get(id: string): Promise<TaskState | undefined> {
+    const row = this.rows.get(id);
+    return row && parse(row.json);
+  }
+
+  async list(): Promise<TaskState[]> {
+    return [...this.rows.values()].map((r) => parse(r.json));
+  }
+
+  async delete(id: string): Promise<void> {
+    this.rows.delete(id);
+  }
+
+  async claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedTask[]> {
+    const now = Date.now();
+    const out: ClaimedTask[] = [];
+    for (const [id, row] of this.rows) {
+      if (out.length >= limit) break;
+      if (row.nextPollAt === null || row.nextPollAt > now) continue;
+      if (row.owner !== undefined && row.leaseUntil > now) continue;
+      row.owner = owner;
+      row.token = ++this.tokens;
+      row.leaseUntil = now + leaseMs;
+      out.push({ state: parse(row.json), lease: { id, owner, token: row.token } });
+    }
+    return out;
+  }
+
+  async renew(lease: Lease, leaseMs: number): Promise<boolean> {
+    const row = this.held(lease);
+    if (!row) return false;
+    row.leaseUntil = Date.now() + leaseMs;
+    return true;
+  }
+
+  async update(lease: Lease, state: TaskState, nextPollAt: number | null): Promise<"ok" | "fenced"> {
+    const row = this.rows.get(state.id);
+    if (!row) return "fenced"; // deleted meanwhile
+    const stored = parse(row.json);
+    if (!this.held(lease)) {
+      const merged = mergeFencedFacts(stored, state);
+      this.write(state.id, merged, merged.phase === "done" ? null : row.nextPollAt, row);
+      return "fenced";
+    }
+    const merged = mergeFacts(stored, state);
+    row.owner = undefined;
+    row.leaseUntil = 0;
+    this.write(state.id, merged, merged.phase === "done" ? null : nextPollAt, row);
+    return "ok";
+  }
+
+  async recordFacts(id: string, state: TaskState): Promise<TaskState> {
+    const row = this.rows.get(id);
+    const merged = mergeFencedFacts(row && parse(row.json), state);
+    this.write(id, merged, merged.phase === "done" ? null : (row?.nextPollAt ?? Date.now()), row);
+    return parse(JSON.stringify(merged));
+  }
+
+  async watch(listener: (id: string) => void): Promise<() => void> {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+
+  private held(lease: Lease): Row | undefined {
+    const row = this.rows.get(lease.id);
+    if (!row || row.owner !== lease.owner || row.token !== lease.token || row.leaseUntil <= Date.now())
+      return undefined;
+    return row;
+  }
+
+  private write(id: string, state: TaskState, nextPollAt: number | null, row: Row | undefined): void {
+    const wasDone = row !== undefined && parse(row.json).phase === "done";
+    const json = JSON.stringify(state);
+    if (row) {
+      row.json = json;
+      row.nextPollAt = nextPollAt;
+    } else this.rows.set(id, { json, nextPollAt, owner: undefined, token: 0, leaseUntil: 0 });
+    if (state.phase === "done" && !wasDone) {
+      // Asynchronously, as a database notification would arrive.
+      for (const l of [...this.listeners])
+        queueMicrotask(() => {
+          try {
+            l(id);
+          } catch {
+            // A listener's failure is its own.
+          }
+        });
+    }
+  }
+}
