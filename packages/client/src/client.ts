@@ -2,6 +2,7 @@ import createFetchClient, { type Client as FetchClient } from "openapi-fetch";
 import { type AsyncApi, createAsyncApi } from "./async.js";
 import { configError, invalidAnswer, type RequestContext } from "./core/fail.js";
 import { type CallOptions, HttpCore, type RawResponse, type RetryMode } from "./core/http.js";
+import { type TracerLike, tracingObserver } from "./core/tracing.js";
 import type { paths } from "./generated/schema.js";
 
 export type { CallOptions };
@@ -42,6 +43,11 @@ export interface ClientOptions {
   retry?: Partial<RetryPolicy> | false;
   /** Other origins that status and result URLs may point to. Credentials are sent there too. */
   trustedOrigins?: string[];
+  /**
+   * OpenTelemetry: one client span per HTTP attempt. Default: the global tracer when
+   * `@opentelemetry/api` is installed (no work at all when it is not); a tracer of your own; or `false`.
+   */
+  tracer?: TracerLike | false;
   /** The largest answer read, in bytes; past it the read stops with `PayCrossResponseTooLargeError`. Default 4 MiB. */
   maxResponseBytes?: number;
 }
@@ -168,6 +174,7 @@ export function createClient(options: ClientOptions): PayCrossClient {
     retry,
     redact,
     maxResponseBytes: checkMaxResponseBytes(options.maxResponseBytes),
+    observer: options.tracer === false ? undefined : tracingObserver(options.tracer),
   });
 
   const ensureOk = (res: RawResponse, method: string, url: string) => {
