@@ -70,6 +70,15 @@ export interface LedgerEvents {
 }
 
 const DUPLICATE_WINDOW_MS = 30_000;
+/** Money moves: payments and captures credit the account; refunds, chargebacks, payouts and credits debit it. */
+const BALANCE_SIGN: Partial<Record<TransactionType, number>> = {
+  payment: 1,
+  capture: 1,
+  refund: -1,
+  chargeback: -1,
+  payout: -1,
+  credit: -1,
+};
 const MAX_BY_TRACKING_ID = 10;
 
 const duplicate = (): Answer =>
@@ -333,8 +342,7 @@ export class Ledger {
 
   /** Money moves: payments and captures credit the account; refunds, chargebacks, payouts and credits debit it. */
   private book(tx: StoredTransaction): void {
-    const sign =
-      { payment: 1, capture: 1, refund: -1, chargeback: -1, payout: -1, credit: -1 }[tx.type as string] ?? 0;
+    const sign = BALANCE_SIGN[tx.type] ?? 0;
     if (sign) this.balances.set(tx.currency, (this.balances.get(tx.currency) ?? 0) + sign * tx.amount);
   }
 }
