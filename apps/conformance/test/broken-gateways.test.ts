@@ -156,3 +156,17 @@ describe("the run's budget", () => {
     expect(report.durationMs).toBeLessThan(50_000);
   });
 });
+
+describe("fields the contract does not declare", () => {
+  it("are shown as information, never as failures", { timeout: 120_000 }, async () => {
+    const report = await runAgainst("extra_field");
+    expect(
+      report.results.filter((r) => r.status === "failed").map((r) => `${r.check}: ${r.message}`),
+    ).toEqual([]);
+    const info = report.results.filter((r) => r.check === "contract.unknown_fields");
+    expect(info.length).toBeGreaterThan(0);
+    expect(info.every((r) => r.status === "info")).toBe(true);
+    expect(info[0]!.message).toContain("/transaction/acquirer_reference");
+    expect(report.summary.contract.info).toBe(info.length);
+  });
+});

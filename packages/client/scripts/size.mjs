@@ -7,8 +7,9 @@ import { buildSync } from "esbuild";
 // History: 6.2 KiB on main; 8.0 KiB after the hardening of issue 11 (no redirects on three transports,
 // answers bounded while streaming, redaction by value in every encoding, 15 coded error classes, the
 // webhook split); 8.2 KiB with the read-once policy module; 8.6 KiB with optional OpenTelemetry spans
-// (the API itself is an optional peer, not counted). The budget is 9 KiB; every raise is explained here.
-const BUDGET_GZIP_BYTES = 9 * 1024;
+// (the API itself is an optional peer, not counted); 9.0 KiB with the methods derived at run time from
+// the spec's catalogue (its table ships: 13 operations). The budget is 10 KiB; every raise is explained here.
+const BUDGET_GZIP_BYTES = 10 * 1024;
 const out = buildSync({
   entryPoints: [new URL("../dist/index.js", import.meta.url).pathname],
   bundle: true,

@@ -8,8 +8,8 @@ import { invalidAnswer, type RequestContext } from "./core/fail.js";
 import type { CallOptions, HttpCore, RawResponse } from "./core/http.js";
 import { classifyResult, classifyStatus } from "./core/read-once.js";
 import { type PayCrossError, PayCrossUntrustedUrlError } from "./errors.js";
-import { encodeId, TRANSACTION_OPERATIONS, type TransactionOperationName } from "./operations.js";
-import type { AsyncResultBody, AsyncTaskAccepted, BalanceRequest, RequestOf } from "./types.js";
+import { type CreateMethods, eachOperation, fillPath, OPERATION_HEADERS } from "./operations.js";
+import type { AsyncResultBody, AsyncTaskAccepted, BalanceRequest } from "./types.js";
 
 /** The same per-call options as every other call (`idempotencyKey` applies to the submit). */
 export type AsyncCallOptions = CallOptions;
@@ -40,14 +40,8 @@ export type AsyncResult =
   /** HTTP 404 `unknown`: never issued, expired after 24 hours, or an error result already read once. */
   | { state: "unknown"; status: 404; request_id: string };
 
-type AsyncTransactionMethods = {
-  [K in TransactionOperationName]: {
-    create(
-      request: RequestOf<(typeof TRANSACTION_OPERATIONS)[K]["operationId"]>,
-      options?: AsyncCallOptions,
-    ): Promise<AsyncTask>;
-  };
-};
+/** The async twin of every transaction operation of the catalogue. */
+export type AsyncTransactionMethods = CreateMethods<AsyncTask, AsyncCallOptions>;
 
 export interface AsyncApi extends AsyncTransactionMethods {
   transactions: {
@@ -144,26 +138,17 @@ export function createAsyncApi(deps: AsyncDeps): AsyncApi {
 
   const idFromUrl = (url: string) => decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
 
-  const transactionMethods = Object.fromEntries(
-    Object.entries(TRANSACTION_OPERATIONS).map(([name, op]) => [
-      name,
-      {
-        create: (request: unknown, opts?: AsyncCallOptions) =>
-          submit("POST", `/async${op.path}`, request, opts),
-      },
-    ]),
-  ) as AsyncTransactionMethods;
+  // The async twin of each catalogue operation: a GET takes the id its path names, a POST a request.
+  const methods = eachOperation((op, name) => {
+    const headers = OPERATION_HEADERS[name];
+    return (arg: unknown, opts?: AsyncCallOptions) =>
+      op.method === "GET"
+        ? submit("GET", fillPath(op.asyncPath, arg), undefined, opts)
+        : submit("POST", op.asyncPath, arg ?? {}, opts, headers);
+  });
 
   return {
-    ...transactionMethods,
-    transactions: {
-      get: (uid, opts) => submit("GET", `/async/transactions/${encodeId(uid, "uid")}`, undefined, opts),
-      byTrackingId: (id, opts) =>
-        submit("GET", `/async/v2/transactions/tracking_id/${encodeId(id, "tracking_id")}`, undefined, opts),
-    },
-    balance: {
-      get: (request = {}, opts) => submit("POST", "/async/balance", request, opts, { "X-API-Version": "2" }),
-    },
+    ...(methods as unknown as AsyncTransactionMethods & Pick<AsyncApi, "transactions" | "balance">),
     statusUrl: (ref) => resolve(ref, "status"),
     resultUrl: (ref) => resolve(ref, "result"),
 
