@@ -62,7 +62,7 @@ export class PollerCore implements Poller {
   constructor(private readonly options: PollerOptions) {
     const { client } = options;
     if (!client || typeof client.async?.status !== "function")
-      throw new TypeError("createPoller needs a client from @paycross/client");
+      throw payCrossError("config", "createPoller needs a client from @paycross/client");
     this.client = client;
     this.store = options.store ?? new MemoryStore();
     this.shared = isSharedStore(this.store) ? this.store : undefined;
