@@ -3,9 +3,14 @@
  * the check named after that rule, and by no unrelated one; each whole run stays within a 60 s budget
  * (asserted through the run's own `run.max_duration` check, not by timing the test).
  */
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { MOCK_PROFILE, type RunReport, runConformance } from "../src/index.js";
+import { type Baseline, MOCK_PROFILE, type RunReport, runConformance } from "../src/index.js";
 import { type Breakage, brokenGateway } from "./broken.js";
+
+const CREDITS_PENDING = JSON.parse(
+  readFileSync(new URL("./fixtures/mock-credits-pending.baseline.json", import.meta.url), "utf8"),
+) as Baseline;
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -21,6 +26,9 @@ async function runAgainst(breakage: Breakage, maxDurationMs = 60_000): Promise<R
     embedded: true,
     ratePerSecond: 1000,
     maxDurationMs,
+    // Credits are in the contract, not yet in the mock: their failures are known, so they stay out of
+    // the "no unrelated check" assertion. They count again the day the mock implements credits.
+    baseline: CREDITS_PENDING,
     webhook: { listenHost: "127.0.0.1", listenPort: 0 },
   });
 }
@@ -127,7 +135,9 @@ describe("each broken gateway is caught by its own check, and by no unrelated on
     ).toBeDefined();
     expect(hit!.exchange?.status ?? hit!.exchange?.error).toBeDefined();
     const unrelated = failures.filter((f) => f.check !== check && !related.includes(f.check));
-    expect(unrelated.map((f) => `${f.check}: ${f.message}`)).toEqual([]);
+    expect(
+      unrelated.map((f) => `${f.check} [${f.operation}]: ${f.message?.slice(0, 160)}`).slice(0, 5),
+    ).toEqual([]);
     // The run's budget held: the whole suite finished within 60 s against this gateway.
     expect(report.results.find((r) => r.check === "run.max_duration")?.status).toBe("passed");
     expect(failures.every((f) => !/undefined/.test(f.message ?? ""))).toBe(true);

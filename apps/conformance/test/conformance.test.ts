@@ -1,12 +1,12 @@
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  type Baseline,
   baselineOf,
   curlOf,
   har,
   junit,
   MOCK_PROFILE,
-  ProfileError,
-  parseProfile,
   type RunReport,
   runConformance,
 } from "../src/index.js";
@@ -34,10 +34,21 @@ async function runAgainst(
 
 const failures = (r: RunReport) => r.results.filter((x) => x.status === "failed");
 
+/** Credits are in the contract; until the mock implements them, their failures are the only known ones. */
+const CREDITS_PENDING = JSON.parse(
+  readFileSync(new URL("./fixtures/mock-credits-pending.baseline.json", import.meta.url), "utf8"),
+) as Baseline;
+
 describe("against a conforming gateway", () => {
   it("every applicable check passes, and each suite ran", { timeout: 60_000 }, async () => {
-    const report = await runAgainst("none");
+    const report = await runAgainst("none", { baseline: CREDITS_PENDING });
     expect(failures(report)).toEqual([]);
+    // Only the credit operations may be known failures (the mock does not implement them yet).
+    for (const r of report.results.filter((x) => x.status === "known_failure"))
+      expect(r.operation).toMatch(/^createCredit(Async)?$/);
+    // Credits are exercised in both modes, from the spec's catalogue.
+    const ops = new Set(report.results.map((r) => r.operation));
+    expect(ops.has("createCredit") && ops.has("createCreditAsync")).toBe(true);
     for (const suite of ["contract", "async", "followup", "auth", "negative", "webhooks"] as const) {
       expect(report.summary[suite].passed, suite).toBeGreaterThan(0);
     }
@@ -91,30 +102,5 @@ describe("baseline and reports", () => {
     await expect(runAgainst("none", { checks: ["nope.check"] })).rejects.toThrow(
       /unknown check "nope.check"/,
     );
-  });
-});
-
-describe("profiles", () => {
-  it("name every problem of a malformed profile", () => {
-    expect(() =>
-      parseProfile(
-        { cards: { successful: "42", bogus: "1" }, amountRange: [5, 1], asyncTimeoutMs: -1, extra: 1 },
-        "p.json",
-      ),
-    ).toThrow(ProfileError);
-    try {
-      parseProfile(
-        { cards: { successful: "42", bogus: "1" }, amountRange: [5, 1], asyncTimeoutMs: -1, extra: 1 },
-        "p.json",
-      );
-    } catch (e) {
-      const m = (e as Error).message;
-      expect(m).toContain("cards.successful must be a card number");
-      expect(m).toContain("cards.bogus is not a known outcome");
-      expect(m).toContain("amountRange must be [min, max]");
-      expect(m).toContain("asyncTimeoutMs must be a number");
-      expect(m).toContain("extra is not a profile field");
-    }
-    expect(parseProfile({ cards: { successful: "4200000000000000" } }).amountRange).toEqual([100, 1000]);
   });
 });
