@@ -79,7 +79,7 @@ export async function conformance({ quick }) {
       `${fmt(wall.median, 1)} s (${fmt(wall.min, 1)}–${fmt(wall.max, 1)})`,
       `${fmt(reported.median, 1)} s`,
       `${fmt(cpu.median, 1)} s`,
-      `exit ${last.exit}, ${last.results} results, ${last.failed} failed`,
+      `exit ${last.exit}, ${last.results} results, ${last.failed} failed${last.failedChecks.length ? ` (${last.failedChecks.join(", ")})` : ""}`,
     ],
     remote
       ? [
@@ -87,7 +87,7 @@ export async function conformance({ quick }) {
           `${fmt(remote.wall, 1)} s`,
           `${fmt(remote.reported, 1)} s`,
           `${fmt(remote.cpu, 1)} s`,
-          `exit ${remote.exit}, ${remote.results} results, ${remote.failed} failed`,
+          `exit ${remote.exit}, ${remote.results} results, ${remote.failed} failed${remote.failedChecks.length ? ` (${remote.failedChecks.join(", ")})` : ""}`,
         ]
       : ["mock as a remote target, --rate 10", "not run in --quick", "", "", ""],
   ];

@@ -19,7 +19,8 @@ export type TransactionType =
   | "refund"
   | "payout"
   | "checkup"
-  | "chargeback";
+  | "chargeback"
+  | "credit";
 
 interface CardData {
   number: string;
@@ -106,7 +107,7 @@ export class Ledger {
     this.balances.clear();
   }
 
-  /** payment, authorization, tokenization, checkup, payout */
+  /** payment, authorization, tokenization, checkup, payout, credit (to the card behind a token) */
   cardTransaction(type: TransactionType, req: Json): Answer {
     const cardField = type === "payout" ? "recipient_credit_card" : "credit_card";
     const cardReq = (req[cardField] ?? {}) as Json;
@@ -121,8 +122,9 @@ export class Ledger {
     const now = this.clock.now();
     let status: StoredTransaction["status"] =
       outcome === "failed" ? "failed" : outcome.startsWith("incomplete") ? "incomplete" : "successful";
-    // Checkups and tokenizations never wait for 3-D Secure in the mock: they answer at once.
-    if (status === "incomplete" && (type === "checkup" || type === "payout")) status = "successful";
+    // Checkups, payouts and credits never wait for 3-D Secure (no cardholder is present): they answer at once.
+    if (status === "incomplete" && (type === "checkup" || type === "payout" || type === "credit"))
+      status = "successful";
     const tx = this.store(
       {
         uid: randomUUID(),
@@ -429,9 +431,10 @@ export class Ledger {
     this.pruneAt = Math.max(100_000, this.recentFingerprints.size * 2);
   }
 
-  /** Money moves: payments and captures credit the account, refunds, chargebacks and payouts debit it. */
+  /** Money moves: payments and captures credit the account; refunds, chargebacks, payouts and credits debit it. */
   private book(tx: StoredTransaction): void {
-    const sign = { payment: 1, capture: 1, refund: -1, chargeback: -1, payout: -1 }[tx.type as string] ?? 0;
+    const sign =
+      { payment: 1, capture: 1, refund: -1, chargeback: -1, payout: -1, credit: -1 }[tx.type as string] ?? 0;
     if (sign) this.balances.set(tx.currency, (this.balances.get(tx.currency) ?? 0) + sign * tx.amount);
   }
 }
