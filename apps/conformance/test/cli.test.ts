@@ -7,10 +7,6 @@ import { startMockGateway } from "@paycross/mock-gateway";
 import { afterAll, describe, expect, it } from "vitest";
 
 const cli = fileURLToPath(new URL("../bin/paycross-conformance.js", import.meta.url));
-/** Credits are in the contract but not yet in the mock: their failures are accepted, nothing else. */
-const CREDITS_PENDING = fileURLToPath(
-  new URL("./fixtures/mock-credits-pending.baseline.json", import.meta.url),
-);
 const dir = mkdtempSync(join(tmpdir(), "paycross-conformance-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -48,14 +44,7 @@ describe("paycross-conformance", () => {
     timeout: 60_000,
   }, async () => {
     const junitPath = join(dir, "junit.xml");
-    const r = await run([
-      "--reporter",
-      "pretty",
-      "--reporter",
-      `junit=${junitPath}`,
-      "--baseline",
-      CREDITS_PENDING,
-    ]);
+    const r = await run(["--reporter", "pretty", "--reporter", `junit=${junitPath}`]);
     expect(r.code, r.err + r.out).toBe(0);
     expect(r.out).toMatch(/All applicable checks passed/);
     expect(readFileSync(junitPath, "utf8")).toMatch(/<testsuites name="paycross-conformance"/);
@@ -66,22 +55,10 @@ describe("paycross-conformance", () => {
   }, async () => {
     const gw = await startMockGateway({ secretKey: "sandbox-secret-abc123", asyncDelayMs: 50 });
     try {
-      const r = await run(
-        [
-          "--base-url",
-          gw.url,
-          "--suite",
-          "contract,auth",
-          "--reporter",
-          "json",
-          "--baseline",
-          CREDITS_PENDING,
-        ],
-        {
-          PAYCROSS_SHOP_ID: gw.shopId,
-          PAYCROSS_SECRET_KEY: "sandbox-secret-abc123",
-        },
-      );
+      const r = await run(["--base-url", gw.url, "--suite", "contract,auth", "--reporter", "json"], {
+        PAYCROSS_SHOP_ID: gw.shopId,
+        PAYCROSS_SECRET_KEY: "sandbox-secret-abc123",
+      });
       expect(r.code, r.err).toBe(0);
       const report = JSON.parse(r.out);
       expect(report.failed).toBe(0);

@@ -1,7 +1,5 @@
-import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  type Baseline,
   baselineOf,
   curlOf,
   har,
@@ -34,18 +32,10 @@ async function runAgainst(
 
 const failures = (r: RunReport) => r.results.filter((x) => x.status === "failed");
 
-/** Credits are in the contract; until the mock implements them, their failures are the only known ones. */
-const CREDITS_PENDING = JSON.parse(
-  readFileSync(new URL("./fixtures/mock-credits-pending.baseline.json", import.meta.url), "utf8"),
-) as Baseline;
-
 describe("against a conforming gateway", () => {
   it("every applicable check passes, and each suite ran", { timeout: 60_000 }, async () => {
-    const report = await runAgainst("none", { baseline: CREDITS_PENDING });
+    const report = await runAgainst("none");
     expect(failures(report)).toEqual([]);
-    // Only the credit operations may be known failures (the mock does not implement them yet).
-    for (const r of report.results.filter((x) => x.status === "known_failure"))
-      expect(r.operation).toMatch(/^createCredit(Async)?$/);
     // Credits are exercised in both modes, from the spec's catalogue.
     const ops = new Set(report.results.map((r) => r.operation));
     expect(ops.has("createCredit") && ops.has("createCreditAsync")).toBe(true);
