@@ -195,6 +195,18 @@ export const OPERATIONS = {
 /** A catalogue key: `"payment"`, `"credit"`, `"transaction"`, `"balance"` ... */
 export type OperationName = keyof typeof OPERATIONS;
 
+type Schemas = components["schemas"];
+
+/** The request body (`{request: ...}`) of an operation, from the generated types; `never` without a body. */
+export type OperationRequestBody<N extends OperationName> =
+  (typeof OPERATIONS)[N]["requestSchema"] extends keyof Schemas
+    ? Schemas[(typeof OPERATIONS)[N]["requestSchema"]]
+    : never;
+
+/** The synchronous 200 answer of an operation (also what its async task's result holds). */
+export type OperationResponseBody<N extends OperationName> =
+  Schemas[(typeof OPERATIONS)[N]["responseSchema"]];
+
 /** The catalogue entries in their declared order. */
 export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[];
 

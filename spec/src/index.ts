@@ -24,6 +24,8 @@ export {
   OPERATIONS,
   type OperationEntry,
   type OperationName,
+  type OperationRequestBody,
+  type OperationResponseBody,
 } from "./catalogue.js";
 /** The OpenAPI types generated from the contract (openapi-typescript); `paths` is what openapi-fetch takes. */
 export type { components, operations, paths, webhooks } from "./generated/schema.js";

@@ -1,7 +1,15 @@
 // Type-level checks of the catalogue against the generated OpenAPI types (run by `tsc` in typecheck and
 // by vitest's expectTypeOf at run time, where they are no-ops).
 import { describe, expectTypeOf, it } from "vitest";
-import type { components, OperationEntry, OperationName, operations, paths } from "../src/index.js";
+import type {
+  components,
+  OperationEntry,
+  OperationName,
+  OperationRequestBody,
+  OperationResponseBody,
+  operations,
+  paths,
+} from "../src/index.js";
 import { OPERATIONS } from "../src/index.js";
 
 type Entries = typeof OPERATIONS;
@@ -58,5 +66,19 @@ describe("the catalogue against the generated types", () => {
     expectTypeOf(badId).toEqualTypeOf<OperationEntry>();
     expectTypeOf(badPath).toEqualTypeOf<OperationEntry>();
     expectTypeOf(badSchema).toEqualTypeOf<OperationEntry>();
+  });
+
+  it("gives each operation's request and answer types by catalogue name", () => {
+    type CreditBody = NonNullable<
+      paths["/transactions/credits"]["post"]["requestBody"]
+    >["content"]["application/json"];
+    expectTypeOf<OperationRequestBody<"credit">>().toEqualTypeOf<CreditBody>();
+    expectTypeOf<OperationRequestBody<"transaction">>().toEqualTypeOf<never>();
+    expectTypeOf<OperationResponseBody<"balance">>().toEqualTypeOf<
+      components["schemas"]["BalanceResponse"]
+    >();
+    expectTypeOf<OperationRequestBody<"credit">["request"]["credit_card"]>().toEqualTypeOf<
+      components["schemas"]["CreditCardTokenRequest"]
+    >();
   });
 });

@@ -24,6 +24,7 @@ import {
   type ProgressEvent,
   type TaskState,
 } from "./task.js";
+import { Telemetry, type TelemetryOptions } from "./telemetry.js";
 import { Waiters, type WaitOptions } from "./waiters.js";
 import { Worker } from "./worker.js";
 
@@ -50,6 +51,11 @@ export interface PollerOptions {
   leaseMs?: number;
   /** Shared store: how often a worker looks for due tasks. Default 200 ms. */
   claimIntervalMs?: number;
+  /**
+   * OpenTelemetry spans and metrics. Default: the global tracer and meter when `@opentelemetry/api` is
+   * installed (nothing at all when it is not); your own `{ tracer, meter }`; or `false`.
+   */
+  telemetry?: TelemetryOptions | false;
 }
 
 export interface ResultOptions extends WaitOptions {}
@@ -122,8 +128,10 @@ export function createPoller(options: PollerOptions): Poller {
   };
   let closed = false;
   const copy = (s: TaskState): TaskState => JSON.parse(JSON.stringify(s)) as TaskState;
+  const telemetry = options.telemetry === false ? undefined : new Telemetry(options.telemetry);
 
   const emit = (id: string, event: ProgressEvent) => {
+    if (event.type === "request") telemetry?.polled(id, event.what);
     try {
       options.onProgress?.(event);
     } catch {
@@ -155,6 +163,7 @@ export function createPoller(options: PollerOptions): Poller {
       await persist(task);
       task.state = (await store.get(task.state.id)) ?? task.state;
       recordTime(task.state);
+      telemetry?.finished(task.state);
       waiters.settle(task.state.id, toOutcome(task.state));
     },
     failed: (id, e) => waiters.fail(id, e),
@@ -181,7 +190,9 @@ export function createPoller(options: PollerOptions): Poller {
     const task = tasks.get(id);
     if (!stored || !task) return;
     task.state = normalizeState(stored);
-    if (stored.phase === "done") waiters.settle(id, toOutcome(task.state));
+    if (stored.phase !== "done") return;
+    telemetry?.finished(task.state);
+    waiters.settle(id, toOutcome(task.state));
   };
   const refreshQuietly = (id: string) => void refresh(id).catch(() => undefined);
 
@@ -216,6 +227,7 @@ export function createPoller(options: PollerOptions): Poller {
     if (existing) return existing;
     const task: Task = { state, cancelNext: undefined, busy: false };
     tasks.set(state.id, task);
+    telemetry?.started(state);
     return task;
   };
 
@@ -304,6 +316,7 @@ export function createPoller(options: PollerOptions): Poller {
     async close() {
       closed = true;
       waiters.abortAll();
+      telemetry?.close();
       scheduler.close();
       await worker?.stop();
       (await unwatch)?.();
