@@ -3,7 +3,7 @@
 // package through turbo, then print the totals of every package's vitest JSON report as
 // `N passed, N failed` so that a run which executed no test is visible.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -20,7 +20,14 @@ let failedSteps = 0;
 if (run(turbo, ["run", "generate", "--output-logs=errors-only"]) !== 0) failedSteps++;
 const stale = spawnSync(
   "git",
-  ["status", "--porcelain", "--", ":(glob)packages/*/src/generated/**", ":(glob)apps/*/src/generated/**"],
+  [
+    "status",
+    "--porcelain",
+    "--",
+    ":(glob)spec/src/generated/**",
+    ":(glob)packages/*/src/generated/**",
+    ":(glob)apps/*/src/generated/**",
+  ],
   {
     cwd: root,
     encoding: "utf8",
@@ -41,6 +48,7 @@ if (
     "lint",
     "typecheck",
     "test",
+    "api:check",
     "--continue",
     "--concurrency=2",
     ...process.argv.slice(2),
@@ -50,19 +58,22 @@ if (
 
 let passed = 0;
 let failed = 0;
-// Every workspace folder of pnpm-workspace.yaml: spec, packages/*, apps/*, bench.
-for (const group of ["spec", "packages", "apps", "bench"]) {
-  const dirs =
-    group === "packages" || group === "apps"
-      ? readdirSync(join(root, group)).map((d) => join(root, group, d))
-      : [join(root, group)];
-  for (const dir of dirs) {
-    const report = join(dir, "test-results", "vitest.json");
-    if (!existsSync(report)) continue;
-    const json = JSON.parse(readFileSync(report, "utf8"));
-    passed += json.numPassedTests ?? 0;
-    failed += (json.numFailedTests ?? 0) + (json.success === false && !json.numFailedTests ? 1 : 0);
-  }
+// Every workspace package as pnpm lists it, so a new one is counted without editing this file.
+const pnpm = join(root, "node_modules", "pnpm", "bin", "pnpm.cjs");
+const listed = spawnSync(process.execPath, [pnpm, "ls", "-r", "--depth", "-1", "--json"], {
+  cwd: root,
+  encoding: "utf8",
+});
+if (listed.status !== 0) {
+  console.error(`pnpm ls failed: ${listed.stderr}`);
+  failedSteps++;
+}
+for (const { path: dir } of listed.status === 0 ? JSON.parse(listed.stdout) : []) {
+  const report = join(dir, "test-results", "vitest.json");
+  if (!existsSync(report)) continue;
+  const json = JSON.parse(readFileSync(report, "utf8"));
+  passed += json.numPassedTests ?? 0;
+  failed += (json.numFailedTests ?? 0) + (json.success === false && !json.numFailedTests ? 1 : 0);
 }
 if (failedSteps > 0) console.error(`${failedSteps} step(s) failed: see the output above.`);
 console.log(`${passed} passed, ${failed} failed`);

@@ -1,12 +1,15 @@
-// The mock gateway in its own process. DELAY=fixed:<ms> or uniform-by-amount:<min>:<max>.
+// The mock gateway in its own process, printing its URL. DELAY: see lib/delays.mjs (default fixed:0).
 import { startMockGateway } from "@paycross/mock-gateway";
+import { delayFunction } from "../lib/delays.mjs";
 
-const [mode, a, b] = (process.env.DELAY ?? "fixed:0").split(":");
-const delayOf = (amount) => Number(a) + ((amount * 7919) % (Number(b) - Number(a) + 1));
+const delayOf = delayFunction(process.env.DELAY ?? "fixed:0");
 const gw = await startMockGateway({
   port: 0,
   admin: true,
-  asyncDelayMs: mode === "fixed" ? Number(a) : (_op, request) => delayOf(request?.amount ?? 0),
+  asyncDelayMs: (_operation, request) => delayOf(request?.amount ?? 0),
+  ...(process.env.WEBHOOK_RETRY_MS
+    ? { webhooks: { retryDelaysMs: [Number(process.env.WEBHOOK_RETRY_MS)] } }
+    : {}),
 });
 console.log(`mock gateway on ${gw.url}`);
 process.on("SIGTERM", () => gw.close().then(() => process.exit(0)));

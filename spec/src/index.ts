@@ -7,68 +7,43 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import type { FormatsPlugin } from "ajv-formats";
+import type {
+  JsonSchema,
+  OpenApiDocument,
+  Operation,
+  ParameterObject,
+  ResponseObject,
+  SchemaIssue,
+} from "./types.js";
+import { findUnknownFields } from "./unknown-fields.js";
+
+export {
+  ASYNC_TASK_OPERATIONS,
+  OPERATION_CATALOG,
+  OPERATION_NAMES,
+  OPERATIONS,
+  type OperationEntry,
+  type OperationName,
+  type OperationRequestBody,
+  type OperationResponseBody,
+} from "./catalogue.js";
+/** The OpenAPI types generated from the contract (openapi-typescript); `paths` is what openapi-fetch takes. */
+export type { components, operations, paths, webhooks } from "./generated/schema.js";
+export type { RefResolver, SchemaMatcher } from "./unknown-fields.js";
 
 // ajv-formats is CommonJS whose default export does not survive NodeNext's ESM interop typing.
 const addFormats = createRequire(import.meta.url)("ajv-formats") as FormatsPlugin;
 
-export type JsonSchema = Record<string, unknown>;
-
-export interface OpenApiDocument {
-  openapi: string;
-  info: { title: string; version: string };
-  tags?: Array<{ name: string; description: string }>;
-  paths: Record<string, Record<string, OperationObject>>;
-  webhooks: Record<string, Record<string, OperationObject>>;
-  components: {
-    schemas: Record<string, JsonSchema>;
-    responses: Record<string, ResponseObject>;
-    parameters: Record<string, ParameterObject>;
-  };
-}
-export interface OperationObject {
-  operationId: string;
-  tags?: string[];
-  summary?: string;
-  parameters?: Array<ParameterObject | { $ref: string }>;
-  requestBody?: { required?: boolean; content: Record<string, MediaTypeObject> };
-  responses: Record<string, ResponseObject | { $ref: string }>;
-}
-export interface ParameterObject {
-  name: string;
-  in: "path" | "query" | "header" | "cookie";
-  required?: boolean;
-  schema: JsonSchema;
-}
-export interface MediaTypeObject {
-  schema?: JsonSchema;
-  example?: unknown;
-  examples?: Record<string, { value: unknown }>;
-}
-export interface ResponseObject {
-  description: string;
-  headers?: Record<string, { schema: JsonSchema; required?: boolean }>;
-  content?: Record<string, MediaTypeObject>;
-}
-
-/** One operation of the contract, resolved. */
-export interface Operation {
-  operationId: string;
-  method: "get" | "post";
-  path: string;
-  /** `async` for the twins under `/async` and for the async task endpoints. */
-  mode: "sync" | "async";
-  tags: string[];
-  object: OperationObject;
-}
-
-/** A schema violation: where in the value, what rule, and where in the schema. */
-export interface SchemaIssue {
-  /** JSON pointer into the validated value, `""` for the root. */
-  instancePath: string;
-  /** JSON pointer into the schema that failed. */
-  schemaPath: string;
-  message: string;
-}
+export type {
+  JsonSchema,
+  MediaTypeObject,
+  OpenApiDocument,
+  Operation,
+  OperationObject,
+  ParameterObject,
+  ResponseObject,
+  SchemaIssue,
+} from "./types.js";
 
 // Resolves from both src/ (tests) and dist/ (the published build).
 const documentUrl = new URL("../dist/openapi.json", import.meta.url);
@@ -264,6 +239,36 @@ export class Contract {
     return this.run(`inline:${JSON.stringify(schema)}`, () => rewriteRefs(schema) as JsonSchema, value);
   }
 
+  /**
+   * The JSON pointers of the properties in `value` that `schema` does not declare: information (a gateway
+   * may add optional fields), not a departure from the contract. Schema errors are `validate*`'s job.
+   */
+  unknownFields(schema: JsonSchema, value: unknown): string[] {
+    return findUnknownFields(
+      schema,
+      value,
+      (ref) => resolveRef<JsonSchema>(this.document, { $ref: ref }),
+      (branch, v) => this.branchMatches(branch, v),
+    );
+  }
+
+  /** Undeclared properties of a response body; undefined when the status declares no JSON body. */
+  unknownResponseFields(operationId: string, status: number, body: unknown): string[] | undefined {
+    const schema = this.response(operationId, status)?.content?.["application/json"]?.schema;
+    return schema ? this.unknownFields(schema, body) : undefined;
+  }
+
+  /** Undeclared properties of a request body. */
+  unknownRequestFields(operationId: string, body: unknown): string[] {
+    const schema = this.operation(operationId).object.requestBody?.content["application/json"]?.schema;
+    return schema ? this.unknownFields(schema, body) : [];
+  }
+
+  /** Undeclared properties of a value of a named component schema (`TransactionResponse` for a webhook). */
+  unknownSchemaFields(name: string, value: unknown): string[] {
+    return this.unknownFields({ $ref: `#/components/schemas/${name}` }, value);
+  }
+
   /** The resolved parameters of an operation (path, header). */
   parameters(operationId: string): ParameterObject[] {
     return (this.operation(operationId).object.parameters ?? []).map((p) =>
@@ -281,10 +286,33 @@ export class Contract {
     return this;
   }
 
+  // A oneOf/anyOf branch alone is not a valid strict schema (`required` without `type`): a second, lenient
+  // Ajv decides which branch a body took.
+  private lenient: { ajv: Ajv2020; cache: Map<string, ValidateFunction> } | undefined;
+  private branchMatches(branch: JsonSchema, value: unknown): boolean {
+    if (!this.lenient) {
+      const ajv = new Ajv2020({ strict: false, allowUnionTypes: true });
+      addFormats(ajv);
+      ajv.addSchema({ $id: SCHEMAS_ID, $defs: rewriteRefs(this.document.components.schemas) as object });
+      this.lenient = { ajv, cache: new Map() };
+    }
+    const key = JSON.stringify(branch);
+    let validate = this.lenient.cache.get(key);
+    if (!validate) {
+      validate = this.lenient.ajv.compile(rewriteRefs(branch) as JsonSchema);
+      this.lenient.cache.set(key, validate);
+    }
+    return validate(value) === true;
+  }
+
   private run(key: string, schema: () => JsonSchema, value: unknown): SchemaIssue[] {
     let validate = this.validators.get(key);
     if (!validate) {
-      validate = this.ajv.compile(schema());
+      // Most operations share a schema (`{$ref: TransactionResponse}`): compile each distinct one once.
+      const resolved = schema();
+      const text = JSON.stringify(resolved);
+      validate = this.validators.get(text) ?? this.ajv.compile(resolved);
+      this.validators.set(text, validate);
       this.validators.set(key, validate);
     }
     return validate(value) ? [] : toIssues(validate.errors);
@@ -305,28 +333,3 @@ export function getContract(): Contract {
   shared ??= new Contract();
   return shared;
 }
-
-/**
- * The gateway's operations, each with its synchronous operationId and its asynchronous twin. The
- * client, the mock gateway and the conformance app are all checked against this list.
- */
-export const OPERATION_CATALOG = [
-  { name: "payment", sync: "createPayment", async: "createPaymentAsync" },
-  { name: "authorization", sync: "createAuthorization", async: "createAuthorizationAsync" },
-  { name: "tokenization", sync: "createTokenization", async: "createTokenizationAsync" },
-  { name: "capture", sync: "createCapture", async: "createCaptureAsync" },
-  { name: "void", sync: "createVoid", async: "createVoidAsync" },
-  { name: "refund", sync: "createRefund", async: "createRefundAsync" },
-  { name: "payout", sync: "createPayout", async: "createPayoutAsync" },
-  { name: "checkup", sync: "createCheckup", async: "createCheckupAsync" },
-  { name: "chargeback", sync: "createChargeback", async: "createChargebackAsync" },
-  { name: "statusByUid", sync: "getTransaction", async: "getTransactionAsync" },
-  {
-    name: "statusByTrackingId",
-    sync: "listTransactionsByTrackingId",
-    async: "listTransactionsByTrackingIdAsync",
-  },
-  { name: "balance", sync: "getBalance", async: "getBalanceAsync" },
-] as const;
-
-export const ASYNC_TASK_OPERATIONS = ["getAsyncStatus", "getAsyncResult"] as const;

@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { ASYNC_TASK_OPERATIONS, Contract, type MediaTypeObject, OPERATION_CATALOG } from "../src/index.js";
+import { ASYNC_TASK_OPERATIONS, Contract, type MediaTypeObject, OPERATIONS } from "../src/index.js";
 import seed from "./seed-examples.json" with { type: "json" };
 
 const contract = new Contract();
+const OPERATION_CATALOG = Object.values(OPERATIONS).map((e) => ({
+  name: e.name,
+  sync: e.syncOperationId,
+  async: e.asyncOperationId,
+}));
 const doc = contract.document;
 
 /** Every example in the document with the schema it illustrates. */
@@ -53,6 +58,25 @@ describe("the contract", () => {
       $ref: "#/components/schemas/TransactionResponse",
     });
     expect(JSON.stringify(hook?.parameters)).toContain("Content-Signature");
+  });
+
+  it("lists production, a sandbox placeholder that cannot resolve, and the local mock on loopback", () => {
+    const servers = (contract.document as unknown as { servers: Array<{ url: string; variables?: object }> })
+      .servers;
+    expect(servers.map((s) => s.url)).toEqual([
+      "https://gateway.pay-cross.com",
+      "https://{sandbox_host}",
+      "http://127.0.0.1:{port}",
+    ]);
+    expect(servers[1]?.variables).toMatchObject({ sandbox_host: { default: "sandbox.pay-cross.invalid" } });
+    expect(servers[2]?.variables).toMatchObject({ port: { default: "4010" } });
+  });
+
+  it("puts the webhook under its own declared Webhooks tag, not under an operation's tag", () => {
+    expect(doc.webhooks.transactionNotification?.post?.tags).toEqual(["Webhooks"]);
+    expect(doc.tags?.map((t) => t.name)).toContain("Webhooks");
+    const operationTags = new Set(contract.operations.flatMap((o) => o.tags));
+    expect(operationTags.has("Webhooks")).toBe(false);
   });
 
   it("links every async operation to the status and result of its task", () => {

@@ -1,19 +1,29 @@
 /** What every check gets: the target, the contract, the profile, and a way to record results. */
 import { randomUUID } from "node:crypto";
 import type { Contract } from "@paycross/spec";
-import type { Answer, Exchanger, SendOptions } from "./http.js";
-import { TransportFailure } from "./http.js";
+import { type CheckId, suiteOf } from "./checks/catalog.js";
+import {
+  type Answer,
+  BudgetExceeded,
+  type Exchanger,
+  type SendOptions,
+  sleep,
+  TransportFailure,
+} from "./http.js";
 import type { Profile } from "./profile.js";
-import type { CheckResult, Exchange, ResultStatus, SuiteName } from "./types.js";
+import { isSelected, type SelectionInput } from "./selection.js";
+import type { CheckResult, Exchange, ResultStatus } from "./types.js";
 
-export interface Selection {
-  suites?: Set<string>;
-  checks?: Set<string>;
-  skip?: Set<string>;
-}
+type Extra = Omit<Partial<CheckResult>, "check" | "suite" | "status" | "exchange"> & {
+  exchange?: Exchange | undefined;
+};
+
+export type Outcome = keyof Profile["cards"];
 
 export class Context {
   readonly results: CheckResult[] = [];
+  /** What each running scenario is waiting for, by label: reported when the run's budget runs out. */
+  readonly waiting = new Set<string>();
   private seq = 0;
   private readonly runId = randomUUID().slice(0, 8);
 
@@ -22,62 +32,74 @@ export class Context {
     readonly contract: Contract,
     readonly profile: Profile,
     readonly embedded: boolean,
-    private readonly selection: Selection,
+    private readonly selection: SelectionInput,
     private readonly onResult: (r: CheckResult) => void,
+    /** Aborted when the run's --max-duration is spent. */
+    readonly signal: AbortSignal,
   ) {}
 
   /** Whether a check was selected by --suite/--check/--skip. */
-  selected(check: string): boolean {
-    const suite = check.split(".")[0]!;
-    if (this.selection.skip?.has(check) || this.selection.skip?.has(suite)) return false;
-    if (this.selection.checks?.size) return this.selection.checks.has(check);
-    if (this.selection.suites?.size) return this.selection.suites.has(suite);
-    return true;
+  selected(check: CheckId): boolean {
+    return isSelected(check, this.selection);
   }
 
-  record(
-    check: string,
-    status: ResultStatus,
-    extra: Omit<Partial<CheckResult>, "check" | "suite" | "status"> & {
-      exchange?: Exchange | undefined;
-    } = {},
-  ): void {
+  record(check: CheckId, status: ResultStatus, extra: Extra = {}): void {
     if (!this.selected(check)) return;
+    const { exchange, ...rest } = extra;
     const result: CheckResult = {
       check,
-      suite: check.split(".")[0] as SuiteName,
+      suite: suiteOf(check),
       status,
-      durationMs: extra.durationMs ?? extra.exchange?.durationMs ?? 0,
-      ...extra,
-    } as CheckResult;
+      durationMs: extra.durationMs ?? exchange?.durationMs ?? 0,
+      ...rest,
+      ...(exchange ? { exchange } : {}),
+    };
     this.results.push(result);
     this.onResult(result);
   }
 
-  pass(check: string, extra: Parameters<Context["record"]>[2] = {}) {
+  pass(check: CheckId, extra: Extra = {}) {
     this.record(check, "passed", extra);
   }
-  fail(check: string, message: string, extra: Parameters<Context["record"]>[2] = {}) {
+  fail(check: CheckId, message: string, extra: Extra = {}) {
     this.record(check, "failed", { ...extra, message });
   }
-  notApplicable(check: string, message: string, extra: Parameters<Context["record"]>[2] = {}) {
+  notApplicable(check: CheckId, message: string, extra: Extra = {}) {
     this.record(check, "not_applicable", { ...extra, message });
   }
+  info(check: CheckId, message: string, extra: Extra = {}) {
+    this.record(check, "info", { ...extra, message });
+  }
   /** Passes or fails one check on a condition. */
-  expect(check: string, ok: boolean, message: string, extra: Parameters<Context["record"]>[2] = {}) {
+  expect(check: CheckId, ok: boolean, message: string, extra: Extra = {}) {
     ok ? this.pass(check, extra) : this.fail(check, message, extra);
   }
 
-  /** Sends a request; a network failure is recorded against `check` and rethrown as `Skip`. */
-  async send(check: string, opts: SendOptions, operation?: string): Promise<Answer> {
+  /**
+   * Sends a request for a check. No answer ends the scenario (`Skip`): a timeout is named by
+   * `contract.response_time` where it happened, any other network failure fails the check itself,
+   * named as what it is (DNS, refused, reset), never as a server error.
+   */
+  async send(check: CheckId, opts: SendOptions, operation?: string): Promise<Answer> {
     try {
-      return await this.http.send(opts);
+      return await this.http.send({ ...opts, ...(operation ? { operation } : {}) });
     } catch (e) {
-      if (e instanceof TransportFailure) {
-        this.fail(check, e.message, { exchange: e.exchange, ...(operation ? { operation } : {}) });
-        throw new Skip(e.message);
-      }
-      throw e;
+      if (!(e instanceof TransportFailure)) throw e;
+      const where = { exchange: e.exchange, ...(operation ? { operation } : {}) };
+      if (e.exchange.timedOut && this.selected("contract.response_time"))
+        this.notApplicable(check, `${e.message}; contract.response_time names this hang`, where);
+      else this.fail(check, e.message, where);
+      throw new Skip(e.message);
+    }
+  }
+
+  /** Marks what a scenario waits for while `fn` runs. */
+  async waitingFor<T>(label: string, fn: () => Promise<T>): Promise<T> {
+    this.waiting.add(label);
+    try {
+      return await fn();
+    } finally {
+      this.waiting.delete(label);
     }
   }
 
@@ -90,7 +112,7 @@ export class Context {
     return `conformance-${this.runId}-${label}-${this.seq++}`;
   }
 
-  card(outcome: keyof Profile["cards"] = "successful") {
+  card(outcome: Outcome = "successful") {
     const number = this.profile.cards[outcome];
     return number
       ? {
@@ -104,7 +126,7 @@ export class Context {
   }
 
   /** A payment-shaped request: always `test: true`, a small fresh amount, no duplicate check. */
-  payment(outcome: keyof Profile["cards"] = "successful", extra: Record<string, unknown> = {}) {
+  payment(outcome: Outcome = "successful", extra: Record<string, unknown> = {}) {
     return {
       amount: this.amount(),
       currency: this.profile.currency,
@@ -118,19 +140,17 @@ export class Context {
   }
 
   /** A sync payment for a scenario; its transaction (if any) comes back parsed. */
-  async pay(check: string, outcome: keyof Profile["cards"], extra: Record<string, unknown> = {}) {
+  async pay(check: CheckId, outcome: Outcome, extra: Record<string, unknown> = {}) {
     const answer = await this.send(
       check,
       { method: "POST", path: "/transactions/payments", body: { request: this.payment(outcome, extra) } },
       "createPayment",
     );
-    const transaction = (answer.json as { transaction?: { uid?: string; status?: string } } | undefined)
-      ?.transaction;
-    return { answer, transaction };
+    return { answer, transaction: transactionOf(answer) };
   }
 
   sleep(ms: number): Promise<void> {
-    return new Promise((r) => setTimeout(r, ms));
+    return sleep(ms, this.signal);
   }
 
   /** The interval between two polls of an async task on this target. */
@@ -139,5 +159,21 @@ export class Context {
   }
 }
 
+export type Tx = { uid?: string; status?: string; type?: string; amount?: number };
+
+export function transactionOf(answer: Answer): Tx | undefined {
+  const tx = (answer.json as { transaction?: unknown } | undefined)?.transaction;
+  return tx && typeof tx === "object" ? (tx as Tx) : undefined;
+}
+
 /** Thrown to abandon the rest of a scenario after its failure was recorded. */
 export class Skip extends Error {}
+
+/** Runs one scenario; a Skip (its failure already recorded) or the spent run budget ends only it. */
+export async function scenario(fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    if (!(e instanceof Skip) && !(e instanceof BudgetExceeded)) throw e;
+  }
+}

@@ -1,29 +1,42 @@
-/** Runs the selected suites against a target and returns the results. */
+/**
+ * Runs the selected suites against a target and returns the results. A preflight comes first (one
+ * authenticated read: no answer or refused credentials end the run with one clear error, not a
+ * cascade of failures); then the suites run concurrently, bounded by the run's budget.
+ */
+import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { getContract } from "@paycross/spec";
-import { ALL_CHECKS, SUITE_MODULES } from "./checks/index.js";
+import { applyBaseline, type Baseline } from "./baseline.js";
+import { CHECKS, type CheckId, SUITES, type SuiteName } from "./checks/catalog.js";
+import { checkExchanges } from "./checks/exchanges.js";
+import { SUITE_REGISTRY } from "./checks/index.js";
 import type { WebhookTarget } from "./checks/webhooks.js";
 import { Context } from "./context.js";
+import { ConformanceError, UnreachableError } from "./errors.js";
 import { Exchanger, type Target, TransportFailure } from "./http.js";
 import type { Profile } from "./profile.js";
-import { type CheckResult, type Exchange, SUITES, type SuiteName } from "./types.js";
+import { isSelected, validateSelection } from "./selection.js";
+import type { CheckResult, Exchange, ResultStatus } from "./types.js";
+
+export { type Baseline, baselineOf, parseBaseline } from "./baseline.js";
+export { validateSelection } from "./selection.js";
 
 export interface RunOptions {
   target: Target;
   profile: Profile;
-  /** The target is the embedded mock (faster polling, its admin clock). */
+  /** The target is the embedded mock (faster polling). */
   embedded?: boolean;
   suites?: string[];
   checks?: string[];
   skip?: string[];
+  /** Per-request timeout; default: the profile's responseTimeMs. */
   timeoutMs?: number;
   ratePerSecond?: number;
+  /** The whole run's budget; default 2 minutes for the embedded mock, 5 for a remote target. */
+  maxDurationMs?: number;
   webhook?: WebhookTarget;
   baseline?: Baseline;
   onResult?: (r: CheckResult) => void;
-}
-
-export interface Baseline {
-  accepted: Array<{ check: string; operation?: string; reason?: string }>;
 }
 
 export interface RunReport {
@@ -33,68 +46,101 @@ export interface RunReport {
   durationMs: number;
   results: CheckResult[];
   exchanges: Exchange[];
-  summary: Record<SuiteName, Record<CheckResult["status"], number>>;
+  summary: Record<SuiteName, Record<ResultStatus, number>>;
   /** Failures not covered by the baseline. */
   failed: number;
 }
 
-export class UsageError extends Error {}
-export class UnreachableError extends Error {}
-
-/** Names that --suite, --check and --skip accept; anything else is a usage error. */
-export function validateSelection(opts: Pick<RunOptions, "suites" | "checks" | "skip">): void {
-  const ids = new Set(ALL_CHECKS.map((c) => c.id));
-  for (const s of opts.suites ?? [])
-    if (!SUITES.includes(s as SuiteName))
-      throw new UsageError(`unknown suite ${JSON.stringify(s)}; suites: ${SUITES.join(", ")}`);
-  for (const c of opts.checks ?? [])
-    if (!ids.has(c)) throw new UsageError(`unknown check ${JSON.stringify(c)}; run --list-checks`);
-  for (const c of opts.skip ?? [])
-    if (!ids.has(c) && !SUITES.includes(c as SuiteName))
-      throw new UsageError(`unknown check or suite to skip: ${JSON.stringify(c)}`);
+/** One authenticated read: refused credentials or no answer at all end the run before any check. */
+async function preflight(http: Exchanger, target: Target): Promise<void> {
+  let status: number;
+  try {
+    status = (
+      await http.send({
+        method: "GET",
+        path: `/transactions/conformance-preflight-${randomUUID()}`,
+        operation: "getTransaction",
+      })
+    ).status;
+  } catch (e) {
+    if (e instanceof TransportFailure)
+      throw new UnreachableError(
+        `cannot reach ${http.redact(target.baseUrl)}: ${e.exchange.error ?? e.message}`,
+      );
+    throw e;
+  }
+  if (status === 401)
+    throw new ConformanceError(
+      "credentials",
+      `the gateway refused these credentials for shop ${target.shopId} (401 on an authenticated read)`,
+    );
 }
+
+const emptySummary = () =>
+  Object.fromEntries(
+    SUITES.map((s) => [
+      s,
+      { passed: 0, failed: 0, known_failure: 0, not_applicable: 0, skipped: 0, info: 0 },
+    ]),
+  ) as RunReport["summary"];
 
 export async function runConformance(opts: RunOptions): Promise<RunReport> {
   validateSelection(opts);
   const started = Date.now();
   const contract = getContract().precompile();
+  const budget = new AbortController();
+  // Every pending request and wait listens to the budget: hundreds at once is the design, not a leak.
+  setMaxListeners(0, budget.signal);
+  const maxDurationMs = opts.maxDurationMs ?? (opts.embedded ? 120_000 : 300_000);
   const http = new Exchanger(opts.target, {
-    timeoutMs: opts.timeoutMs ?? 15_000,
+    timeoutMs: opts.timeoutMs ?? opts.profile.responseTimeMs,
     ratePerSecond: opts.ratePerSecond ?? (opts.embedded ? 0 : 10),
-    keepExchanges: true,
+    signal: budget.signal,
+    testCards: Object.values(opts.profile.cards).filter((c): c is string => typeof c === "string"),
+    testCvv: opts.profile.cvv,
   });
-  // Reachability first: any HTTP answer will do; no answer is exit code 2, not a list of failures.
-  try {
-    await http.send({ method: "GET", path: "/async/status/conformance-reachability-probe" });
-  } catch (e) {
-    if (e instanceof TransportFailure)
-      throw new UnreachableError(`cannot reach ${http.redact(opts.target.baseUrl)}: ${e.exchange.error}`);
-    throw e;
-  }
+  await preflight(http, opts.target);
+  const selection = { suites: opts.suites, checks: opts.checks, skip: opts.skip };
   const ctx = new Context(
     http,
     contract,
     opts.profile,
     Boolean(opts.embedded),
-    {
-      ...(opts.suites?.length ? { suites: new Set(opts.suites) } : {}),
-      ...(opts.checks?.length ? { checks: new Set(opts.checks) } : {}),
-      ...(opts.skip?.length ? { skip: new Set(opts.skip) } : {}),
-    },
+    selection,
     (r) => opts.onResult?.(r),
+    budget.signal,
   );
-  const wanted = (suite: SuiteName) => SUITE_MODULES[suite].CHECKS.some((c) => ctx.selected(c.id));
-  if (wanted("contract")) await SUITE_MODULES.contract.run(ctx);
-  if (wanted("async")) await SUITE_MODULES.async.run(ctx);
-  if (wanted("followup")) await SUITE_MODULES.followup.run(ctx);
-  if (wanted("auth")) await SUITE_MODULES.auth.run(ctx);
-  if (wanted("negative")) await SUITE_MODULES.negative.run(ctx);
-  if (wanted("webhooks")) await SUITE_MODULES.webhooks.run(ctx, opts.webhook);
+  const wanted = (suite: SuiteName) =>
+    CHECKS.some((c) => c.id.startsWith(`${suite}.`) && isSelected(c.id as CheckId, selection));
+  const suites = (Object.keys(SUITE_REGISTRY) as Array<keyof typeof SUITE_REGISTRY>).filter(wanted);
 
-  const results = applyBaseline(ctx.results, opts.baseline);
-  const summary = Object.fromEntries(
-    SUITES.map((s) => [s, { passed: 0, failed: 0, known_failure: 0, not_applicable: 0, skipped: 0 }]),
-  ) as RunReport["summary"];
+  // What was pending is taken when the budget runs out, before the aborted waits unwind.
+  let pending: string[] = [];
+  const timer = setTimeout(() => {
+    pending = [...ctx.waiting, ...[...http.inFlight].map((e) => `${e.method} ${e.url}`)];
+    budget.abort();
+  }, maxDurationMs);
+  try {
+    await Promise.all(suites.map((s) => SUITE_REGISTRY[s].run(ctx, { webhook: opts.webhook })));
+    for (const s of suites) await SUITE_REGISTRY[s].runLast?.(ctx);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (budget.signal.aborted) {
+    ctx.fail(
+      "run.max_duration",
+      `rule: the run ends within --max-duration (${maxDurationMs} ms); still waiting for: ${pending.join("; ") || "nothing named"}`,
+      { durationMs: Date.now() - started },
+    );
+  } else ctx.pass("run.max_duration", { durationMs: Date.now() - started });
+  if (wanted("contract")) checkExchanges(ctx, http.exchanges, (e) => http.notJson.has(e));
+
+  const order = new Map<string, number>(CHECKS.map((c, i) => [c.id, i]));
+  const results = applyBaseline(
+    [...ctx.results].sort((a, b) => order.get(a.check)! - order.get(b.check)!),
+    opts.baseline,
+  );
+  const summary = emptySummary();
   for (const r of results) summary[r.suite][r.status]++;
   return {
     target: http.redact(opts.target.baseUrl),
@@ -106,49 +152,4 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
     summary,
     failed: results.filter((r) => r.status === "failed").length,
   };
-}
-
-function applyBaseline(results: CheckResult[], baseline: Baseline | undefined): CheckResult[] {
-  if (!baseline) return results;
-  return results.map((r) =>
-    r.status === "failed" &&
-    baseline.accepted.some(
-      (a) => a.check === r.check && (a.operation === undefined || a.operation === r.operation),
-    )
-      ? { ...r, status: "known_failure" as const }
-      : r,
-  );
-}
-
-/** Reads a baseline file's content, naming what is wrong with it. */
-export function parseBaseline(raw: unknown, where: string): Baseline {
-  const b = raw as Baseline | null;
-  if (!b || typeof b !== "object" || !Array.isArray(b.accepted))
-    throw new UsageError(`${where}: a baseline is {"accepted": [{"check": "...", "operation": "..."}]}`);
-  const ids = new Set(ALL_CHECKS.map((c) => c.id));
-  b.accepted.forEach((a, i) => {
-    if (!a || typeof a.check !== "string" || !ids.has(a.check))
-      throw new UsageError(`${where}: accepted[${i}].check must name a known check`);
-    if (a.operation !== undefined && typeof a.operation !== "string")
-      throw new UsageError(`${where}: accepted[${i}].operation must be a string`);
-  });
-  return b;
-}
-
-/** The baseline that accepts exactly the current failures. */
-export function baselineOf(report: RunReport): Baseline {
-  const seen = new Set<string>();
-  const accepted: Baseline["accepted"] = [];
-  for (const r of report.results) {
-    if (r.status !== "failed" && r.status !== "known_failure") continue;
-    const key = `${r.check}|${r.operation ?? ""}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    accepted.push({
-      check: r.check,
-      ...(r.operation ? { operation: r.operation } : {}),
-      reason: r.message ?? "",
-    });
-  }
-  return { accepted };
 }

@@ -1,14 +1,18 @@
 /** The vocabulary of a conformance run: checks, their results, and the exchanges that prove them. */
+import type { CheckId, SuiteName } from "./checks/catalog.js";
 
-export type SuiteName = "contract" | "async" | "followup" | "auth" | "negative" | "webhooks";
-export const SUITES: readonly SuiteName[] = ["contract", "async", "followup", "auth", "negative", "webhooks"];
+export { SUITES } from "./checks/catalog.js";
+export type { CheckId, SuiteName };
 
-export type ResultStatus = "passed" | "failed" | "known_failure" | "not_applicable" | "skipped";
+/** `info` carries information that is never a failure (fields the contract does not declare). */
+export type ResultStatus = "passed" | "failed" | "known_failure" | "not_applicable" | "skipped" | "info";
 
 /** One HTTP request and its answer, redacted: what a failure shows and what the HAR holds. */
 export interface Exchange {
   method: string;
   url: string;
+  /** The operationId the request was sent as, when known. */
+  operation?: string;
   requestHeaders: Record<string, string>;
   requestBody?: string;
   status: number | undefined;
@@ -16,13 +20,15 @@ export interface Exchange {
   responseBody: string;
   /** Network error or timeout, when no answer arrived. */
   error?: string;
+  /** The request got no answer within the per-request timeout. */
+  timedOut?: boolean;
   startedAt: string;
   durationMs: number;
 }
 
 export interface CheckResult {
   /** e.g. `contract.response_schema_conformance` */
-  check: string;
+  check: CheckId;
   suite: SuiteName;
   /** The operationId (or endpoint family) the result is about. */
   operation?: string;
@@ -36,9 +42,9 @@ export interface CheckResult {
   durationMs: number;
 }
 
-/** A named rule. Each check lives in the file of its suite and says in one sentence what it proves. */
+/** A named rule: its id says the suite, its description the rule. */
 export interface CheckInfo {
-  id: string;
+  id: CheckId;
   suite: SuiteName;
   description: string;
 }

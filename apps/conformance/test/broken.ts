@@ -12,7 +12,34 @@ export type Breakage =
   | "text_html"
   | "server_error_on_bad_body"
   | "accepts_wrong_credentials"
-  | "async_url_elsewhere";
+  | "async_url_elsewhere"
+  | "capture_as_payment"
+  | "ignores_request_id"
+  | "ignores_duplicate_check"
+  | "allows_overdraft"
+  | "result_200_once"
+  | "result_hangs"
+  | "non_json_2xx"
+  | "extra_field";
+
+/** The gateway's business refusals (over-capture, void after capture, …), not validation errors. */
+const BUSINESS_REFUSAL = /^(Amount exceeds|Transaction can't be|Only an? |Duplicate request)/;
+const CHILD_TYPE: Record<string, string> = { captures: "capture", voids: "void", refunds: "refund" };
+
+/** The request as the gateway will see it: some breakages rewrite it on the way in. */
+function rewriteRequest(breakage: Breakage, headers: Record<string, string>, raw: Buffer): Buffer {
+  if (breakage === "ignores_request_id") delete headers.requestid;
+  if (breakage === "ignores_duplicate_check" && raw.length) {
+    try {
+      const body = JSON.parse(raw.toString("utf8"));
+      if (body?.request?.duplicate_check === true) body.request.duplicate_check = false;
+      return Buffer.from(JSON.stringify(body));
+    } catch {
+      return raw;
+    }
+  }
+  return raw;
+}
 
 function body(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve) => {
@@ -26,11 +53,15 @@ export async function brokenGateway(breakage: Breakage) {
   let gw: MockGateway | undefined;
   const errorResults = new Map<string, { status: number; text: string }>();
   const completedOnce = new Set<string>();
+  const servedOnce = new Set<string>();
+  let template: Record<string, unknown> | undefined;
   const proxy = createServer(async (req, res) => {
-    const raw = await body(req);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers))
       if (typeof v === "string" && k !== "host" && k !== "content-length") headers[k] = v;
+    const raw = rewriteRequest(breakage, headers, await body(req));
+    // A result URL that never answers: the request is held until the proxy closes.
+    if (breakage === "result_hangs" && /^\/async\/result\//.test(req.url ?? "")) return;
     if (breakage === "accepts_wrong_credentials")
       headers.authorization = `Basic ${Buffer.from(`${gw!.shopId}:${gw!.secretKey}`).toString("base64")}`;
     const upstream = await fetch(gw!.url + (req.url ?? "/"), {
@@ -50,7 +81,52 @@ export async function brokenGateway(breakage: Breakage) {
     } catch {
       json = undefined;
     }
+    const tx = json?.transaction as Record<string, unknown> | undefined;
+    if (tx && status === 200) template = tx;
     switch (breakage) {
+      case "capture_as_payment":
+        if (tx?.type === "capture") {
+          tx.type = "payment";
+          text = JSON.stringify(json);
+        }
+        break;
+      case "allows_overdraft": {
+        const child = /^\/transactions\/(captures|voids|refunds)$/.exec(path);
+        const refusal = BUSINESS_REFUSAL.test(String(json?.message ?? ""));
+        if (child && status === 422 && refusal && template) {
+          const request = JSON.parse(raw.toString("utf8")).request;
+          status = 200;
+          text = JSON.stringify({
+            transaction: {
+              ...template,
+              uid: crypto.randomUUID(),
+              type: CHILD_TYPE[child[1]!],
+              amount: request.amount,
+              parent_uid: request.parent_uid,
+              status: "successful",
+            },
+          });
+        }
+        break;
+      }
+      case "result_200_once":
+        if (result && status === 200 && json && "transaction" in json) {
+          if (servedOnce.has(result[1]!)) {
+            status = 404;
+            text = JSON.stringify({ status: "unknown", request_id: result[1] });
+          }
+          servedOnce.add(result[1]!);
+        }
+        break;
+      case "extra_field":
+        if (tx) {
+          tx.acquirer_reference = "ARN-0001";
+          text = JSON.stringify(json);
+        }
+        break;
+      case "non_json_2xx":
+        if (result && status === 200) text = "OK: transaction accepted";
+        break;
       case "drop_required_field":
         if (json && typeof json.transaction === "object" && json.transaction) {
           delete (json.transaction as Record<string, unknown>).uid;
@@ -80,7 +156,7 @@ export async function brokenGateway(breakage: Breakage) {
         contentType = "text/html; charset=utf-8";
         break;
       case "server_error_on_bad_body":
-        if (status === 422 && req.method === "POST") {
+        if (status === 422 && req.method === "POST" && !BUSINESS_REFUSAL.test(String(json?.message ?? ""))) {
           status = 500;
           text = JSON.stringify({ message: "We're sorry, but something went wrong" });
         }

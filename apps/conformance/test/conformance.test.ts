@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
   baselineOf,
+  curlOf,
   har,
   junit,
   MOCK_PROFILE,
-  ProfileError,
-  parseProfile,
   type RunReport,
   runConformance,
 } from "../src/index.js";
@@ -37,74 +36,14 @@ describe("against a conforming gateway", () => {
   it("every applicable check passes, and each suite ran", { timeout: 60_000 }, async () => {
     const report = await runAgainst("none");
     expect(failures(report)).toEqual([]);
+    // Credits are exercised in both modes, from the spec's catalogue.
+    const ops = new Set(report.results.map((r) => r.operation));
+    expect(ops.has("createCredit") && ops.has("createCreditAsync")).toBe(true);
     for (const suite of ["contract", "async", "followup", "auth", "negative", "webhooks"] as const) {
       expect(report.summary[suite].passed, suite).toBeGreaterThan(0);
     }
     expect(report.results.find((r) => r.check === "async.retention_24h")?.status).toBe("passed");
     expect(report.results.find((r) => r.check === "async.read_once_error")?.status).toBe("passed");
-  });
-});
-
-describe("against deliberately broken gateways, the right named check catches each departure", () => {
-  const cases: Array<[Breakage, string, RegExp, string | undefined]> = [
-    [
-      "drop_required_field",
-      "contract.response_schema_conformance",
-      /must have required property 'uid'/,
-      "createPayment",
-    ],
-    [
-      "unknown_id_200",
-      "async.unknown_request_id",
-      /answered 200 .* expected 404 "unknown"/,
-      "getAsyncStatus",
-    ],
-    [
-      "read_once_twice",
-      "async.read_once_error",
-      /after the error result \(422\) was read once, getAsyncResult answered 422/,
-      "getAsyncResult",
-    ],
-    [
-      "status_backwards",
-      "async.status_monotonic",
-      /went back from completed to processing/,
-      "getAsyncStatus",
-    ],
-    ["text_html", "contract.content_type_conformance", /content-type is text\/html/, "createPayment"],
-    [
-      "server_error_on_bad_body",
-      "negative.missing_required_fields_rejected",
-      /bad input caused a server error \(500\)/,
-      "createPayment",
-    ],
-    [
-      "accepts_wrong_credentials",
-      "auth.wrong_credentials_rejected",
-      /answered 200 to wrong credentials; expected 401/,
-      "createPayment",
-    ],
-    [
-      "async_url_elsewhere",
-      "async.accepted_shape",
-      /status_url points to http:\/\/127\.0\.0\.2:9/,
-      "createPaymentAsync",
-    ],
-  ];
-  it.each(cases)("%s → %s", { timeout: 60_000 }, async (breakage, check, message, operation) => {
-    const report = await runAgainst(breakage);
-    const hit = failures(report).find(
-      (f) => f.check === check && (operation === undefined || f.operation === operation),
-    );
-    expect(
-      hit,
-      `${check} did not fail; failures: ${failures(report)
-        .map((f) => `${f.check}[${f.operation}]`)
-        .join(", ")}`,
-    ).toBeDefined();
-    expect(hit!.message).toMatch(message);
-    expect(hit!.exchange?.status ?? hit!.exchange?.error).toBeDefined();
-    expect(report.failed).toBeGreaterThan(0);
   });
 });
 
@@ -137,41 +76,21 @@ describe("baseline and reports", () => {
     expect(archive.log.entries.length).toBe(report.exchanges.length);
     const all = `${xml}\n${har(report)}\n${JSON.stringify(report.results)}`;
     expect(all).not.toContain("mock-secret-key-361");
-    expect(all).not.toContain(MOCK_PROFILE.cards.successful);
     expect(all).not.toContain(Buffer.from("361:mock-secret-key-361").toString("base64"));
-    expect(all).toContain("****0000");
+    // The profile's test cards are public test numbers: the curl prints them so that it reproduces.
+    const payment = report.results.find(
+      (r) => r.status === "failed" && r.exchange?.requestBody?.includes('"credit_card"'),
+    );
+    expect(curlOf(payment!.exchange!)).toContain(`"number":"${MOCK_PROFILE.cards.successful}"`);
   });
 
   it("selects suites and checks", { timeout: 30_000 }, async () => {
     const report = await runAgainst("none", { checks: ["async.unknown_request_id"] });
-    expect(new Set(report.results.map((r) => r.check))).toEqual(new Set(["async.unknown_request_id"]));
+    expect(new Set(report.results.filter((r) => r.suite !== "run").map((r) => r.check))).toEqual(
+      new Set(["async.unknown_request_id"]),
+    );
     await expect(runAgainst("none", { checks: ["nope.check"] })).rejects.toThrow(
       /unknown check "nope.check"/,
     );
-  });
-});
-
-describe("profiles", () => {
-  it("name every problem of a malformed profile", () => {
-    expect(() =>
-      parseProfile(
-        { cards: { successful: "42", bogus: "1" }, amountRange: [5, 1], asyncTimeoutMs: -1, extra: 1 },
-        "p.json",
-      ),
-    ).toThrow(ProfileError);
-    try {
-      parseProfile(
-        { cards: { successful: "42", bogus: "1" }, amountRange: [5, 1], asyncTimeoutMs: -1, extra: 1 },
-        "p.json",
-      );
-    } catch (e) {
-      const m = (e as Error).message;
-      expect(m).toContain("cards.successful must be a card number");
-      expect(m).toContain("cards.bogus is not a known outcome");
-      expect(m).toContain("amountRange must be [min, max]");
-      expect(m).toContain("asyncTimeoutMs must be a number");
-      expect(m).toContain("extra is not a profile field");
-    }
-    expect(parseProfile({ cards: { successful: "4200000000000000" } }).amountRange).toEqual([100, 1000]);
   });
 });

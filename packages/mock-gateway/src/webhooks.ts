@@ -30,6 +30,7 @@ export class WebhookSender {
   readonly deliveries: WebhookDelivery[] = [];
   private keys: { publicKey: string; publicKeyPem: string; privateKey: KeyObject } | undefined;
   private readonly pending = new Set<ReturnType<typeof setTimeout>>();
+  private readonly queued = new Set<ReturnType<typeof setImmediate>>();
   private readonly inflight = new Set<AbortController>();
   private closed = false;
 
@@ -60,11 +61,29 @@ export class WebhookSender {
     return this.keys;
   }
 
+  /**
+   * Queues a notification. It never throws and never runs in the caller's step: the transaction is
+   * booked and answered first, and a notification that cannot be built is recorded, not raised.
+   */
   send(url: string, transaction: Record<string, unknown>): void {
+    if (this.closed) return;
+    const job = setImmediate(() => {
+      this.queued.delete(job);
+      try {
+        this.deliver(url, transaction);
+      } catch (e) {
+        this.record(url, transaction, 0, `not sent: ${(e as Error).message}`);
+      }
+    });
+    this.queued.add(job);
+  }
+
+  private deliver(url: string, transaction: Record<string, unknown>): void {
     let target: URL;
     try {
       target = new URL(url);
     } catch {
+      this.record(url, transaction, 0, "not sent: not a valid URL");
       return;
     }
     if (!this.options.allowExternal && !LOOPBACK.test(target.hostname)) {
@@ -73,13 +92,16 @@ export class WebhookSender {
     }
     const body = JSON.stringify({ transaction });
     const signature = sign("sha256", Buffer.from(body), this.keyPair().privateKey).toString("base64");
-    void this.attempt(url, body, signature, transaction, 0);
+    this.attempt(url, body, signature, transaction, 0).catch((e: unknown) =>
+      this.record(url, transaction, 0, `not sent: ${(e as Error).message}`),
+    );
   }
 
   /** Stops retries and aborts deliveries in flight. */
   close(): void {
     this.closed = true;
     for (const t of this.pending) clearTimeout(t);
+    for (const j of this.queued) clearImmediate(j);
     for (const c of this.inflight) c.abort();
   }
 
@@ -120,7 +142,9 @@ export class WebhookSender {
     if (outcome === 200 || this.closed || attempt >= delays.length) return;
     const retry = setTimeout(() => {
       this.pending.delete(retry);
-      void this.attempt(url, body, signature, tx, attempt + 1);
+      this.attempt(url, body, signature, tx, attempt + 1).catch((e: unknown) =>
+        this.record(url, tx, attempt + 1, `not sent: ${(e as Error).message}`),
+      );
     }, delays[attempt]);
     retry.unref();
     this.pending.add(retry);

@@ -188,7 +188,7 @@ describe("the skew clock", () => {
       const get = (p: string) => fetch(gw.url + p, { headers: { authorization: auth } });
       const sub = await fetch(`${gw.url}/async/transactions/payments`, {
         method: "POST",
-        headers: { authorization: auth },
+        headers: { authorization: auth, "content-type": "application/json" },
         body: JSON.stringify({ request: payment() }),
       }).then((r) => r.json());
       await expect

@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
 import { createPublicKey, verify } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import * as fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockGateway } from "../src/index.js";
+import { DEFAULT_SECRET_KEY, DEFAULT_SHOP_ID, startMockGateway } from "../src/index.js";
 import { contract, expectConforms, type Harness, harness, payment } from "./helpers.js";
 
 let h: Harness;
@@ -95,6 +96,7 @@ describe("bad input", () => {
         const res = await fetch(h.gw.url + concretePath(op.path), {
           method: op.method.toUpperCase(),
           headers: {
+            "content-type": "application/json",
             ...extra,
             authorization: `Basic ${Buffer.from(`${h.gw.shopId}:${h.gw.secretKey}`).toString("base64")}`,
           },
@@ -102,6 +104,12 @@ describe("bad input", () => {
         });
         const text = await res.text();
         expect(res.status).toBeLessThan(500);
+        if (res.status === 415) {
+          // Transport-level refusal (not in the contract's operation statuses): a non-JSON type was sent.
+          expect(extra["Content-Type"]).not.toMatch(/^\s*application\/json\s*(;|$)/i);
+          expect(contract.validateSchema("ErrorResponse", JSON.parse(text))).toEqual([]);
+          return;
+        }
         expectConforms(op.operationId, res.status, JSON.parse(text));
       }),
       { numRuns: 300, seed: 42 },
@@ -111,7 +119,9 @@ describe("bad input", () => {
 });
 
 describe("webhooks", () => {
-  it("POSTs the transaction, signed with Content-Signature and the shop's Basic credentials, retrying until 200", async () => {
+  it("POSTs the transaction, signed with Content-Signature and the shop's Basic credentials, retrying until 200", {
+    timeout: 60_000,
+  }, async () => {
     const received: Array<{ body: string; signature: string; authorization: string }> = [];
     let failuresLeft = 2;
     const receiver = createServer((req, res) => {
@@ -135,11 +145,19 @@ describe("webhooks", () => {
       const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
       const res = await fetch(`${gw.url}/transactions/payments`, {
         method: "POST",
-        headers: { authorization: `Basic ${Buffer.from(`${gw.shopId}:${gw.secretKey}`).toString("base64")}` },
+        headers: {
+          authorization: `Basic ${Buffer.from(`${gw.shopId}:${gw.secretKey}`).toString("base64")}`,
+          "content-type": "application/json",
+        },
         body: JSON.stringify({ request: payment("successful", { notification_url: url }) }),
       });
       const { transaction } = await res.json();
-      await expect.poll(() => received.length, { timeout: 3_000 }).toBe(3);
+      // Wait on the sender's own record: the receiver sees the third POST before the sender has read
+      // its 200 and recorded it, so waiting for `received.length === 3` raced with the record.
+      await expect
+        .poll(() => gw.webhooks.deliveries.map((d) => d.outcome), { timeout: 30_000 })
+        .toEqual([500, 500, 200]);
+      expect(received).toHaveLength(3);
       const key = createPublicKey({
         key: Buffer.from(gw.webhooks.publicKey, "base64"),
         format: "der",
@@ -161,7 +179,6 @@ describe("webhooks", () => {
           Buffer.from(received[0]!.signature, "base64"),
         ),
       ).toBe(false);
-      expect(gw.webhooks.deliveries.map((d) => d.outcome)).toEqual([500, 500, 200]);
     } finally {
       await gw.close();
       receiver.close();
@@ -173,14 +190,17 @@ describe("webhooks", () => {
     try {
       await fetch(`${gw.url}/transactions/payments`, {
         method: "POST",
-        headers: { authorization: `Basic ${Buffer.from(`${gw.shopId}:${gw.secretKey}`).toString("base64")}` },
+        headers: {
+          authorization: `Basic ${Buffer.from(`${gw.shopId}:${gw.secretKey}`).toString("base64")}`,
+          "content-type": "application/json",
+        },
         body: JSON.stringify({
           request: payment("successful", { notification_url: "https://merchant.example/hook" }),
         }),
       });
-      expect(gw.webhooks.deliveries).toEqual([
-        expect.objectContaining({ attempt: 0, outcome: "refused: not a loopback address" }),
-      ]);
+      await expect
+        .poll(() => gw.webhooks.deliveries)
+        .toEqual([expect.objectContaining({ attempt: 0, outcome: "refused: not a loopback address" })]);
     } finally {
       await gw.close();
     }
@@ -255,7 +275,7 @@ describe("admin endpoints", () => {
   });
 });
 
-describe("the CLI", () => {
+describe("the CLI", { timeout: 30_000 }, () => {
   const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
   const run = (args: string[]) =>
     new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
@@ -290,5 +310,29 @@ describe("the CLI", () => {
     const r = await run(["--port", "0"]);
     expect(r.out).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(shop 361\)/);
     expect(r.code).toBe(0);
+  });
+
+  it("names the default credentials at start and in --help, and never prints a key the user chose", async () => {
+    const r = await run(["--port", "0"]);
+    expect(r.out).toContain(`shop id ${DEFAULT_SHOP_ID}, secret key ${DEFAULT_SECRET_KEY}`);
+    expect((await run(["--help"])).out).toContain(DEFAULT_SECRET_KEY);
+    const own = await run(["--port", "0", "--secret-key", "my-own-secret-key"]);
+    expect(own.out).toMatch(/listening on/);
+    expect(own.out + own.err).not.toContain("my-own-secret-key");
+  });
+
+  it("has a committed bin launcher that runs the built CLI (so pnpm links it before any build)", async () => {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    const launcher = fileURLToPath(new URL(`../${pkg.bin["paycross-mock-gateway"]}`, import.meta.url));
+    expect(launcher).toMatch(/bin\/paycross-mock-gateway\.js$/);
+    const out = await new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, [launcher, "--version"]);
+      let text = "";
+      child.stdout.on("data", (d) => {
+        text += d;
+      });
+      child.on("close", () => resolve(text));
+    });
+    expect(out.trim()).toBe(pkg.version);
   });
 });

@@ -1,72 +1,50 @@
-/** Submission: the async twin of each operation, and the task state a fresh submit starts from. */
-import type {
-  AsyncCallOptions,
-  AsyncTask,
-  BalanceRequest,
-  PayCrossClient,
-  RequestOf,
-} from "@paycross/client";
-import { ASYNC_OPERATIONS, type AsyncOperation, type TaskState } from "./task.js";
+/**
+ * Submission, derived from the operation catalogue of `@paycross/spec`: each operation is submitted
+ * through its async twin at `client.async[resource][method]`, so an operation added to the catalogue
+ * (like `credit`) is submittable here without a line of code.
+ */
+import { type AsyncCallOptions, type AsyncTask, type PayCrossClient, payCrossError } from "@paycross/client";
+import { OPERATION_NAMES, OPERATIONS, type OperationName, type OperationRequestBody } from "@paycross/spec";
+import type { TaskState } from "./task.js";
 
-export interface SubmitRequests {
-  payment: RequestOf<"createPayment">;
-  authorization: RequestOf<"createAuthorization">;
-  tokenization: RequestOf<"createTokenization">;
-  capture: RequestOf<"createCapture">;
-  void: RequestOf<"createVoid">;
-  refund: RequestOf<"createRefund">;
-  payout: RequestOf<"createPayout">;
-  checkup: RequestOf<"createCheckup">;
-  chargeback: RequestOf<"createChargeback">;
-  /** The transaction's uid. */
-  transaction: string;
-  /** The tracking_id. */
-  transactionsByTrackingId: string;
-  balance: BalanceRequest;
-}
+type Inner<E> = E extends { request: infer R } ? R : never;
 
-type Submitter = (client: PayCrossClient, request: unknown, o: AsyncCallOptions) => Promise<AsyncTask>;
-
-// Transaction operations share one shape: client.async.<resource>.create(request).
-const RESOURCE: Partial<Record<AsyncOperation, string>> = {
-  payment: "payments",
-  authorization: "authorizations",
-  tokenization: "tokenizations",
-  capture: "captures",
-  void: "voids",
-  refund: "refunds",
-  payout: "payouts",
-  checkup: "checkups",
-  chargeback: "chargebacks",
+/** What `submit(operation, request)` takes: the request body's `request`, a uid, or a tracking_id. */
+export type SubmitRequests = {
+  [K in OperationName]: K extends "transaction"
+    ? string // the transaction's uid
+    : K extends "transactionsByTrackingId"
+      ? string // the tracking_id
+      : Inner<OperationRequestBody<K>>;
 };
 
-function submitterOf(operation: AsyncOperation): Submitter {
-  if (operation === "transaction") return (c, uid, o) => c.async.transactions.get(uid as string, o);
-  if (operation === "transactionsByTrackingId")
-    return (c, id, o) => c.async.transactions.byTrackingId(id as string, o);
-  if (operation === "balance") return (c, r, o) => c.async.balance.get(r as BalanceRequest, o);
-  const resource = RESOURCE[operation]!;
-  return (c, r, o) =>
-    (
-      c.async as unknown as Record<
-        string,
-        { create: (r: unknown, o: AsyncCallOptions) => Promise<AsyncTask> }
-      >
-    )[resource]!.create(r, o);
+type AsyncMethod = (request: unknown, options: AsyncCallOptions) => Promise<AsyncTask>;
+
+function submitterOf(client: PayCrossClient, operation: OperationName): AsyncMethod {
+  const { resource, method } = OPERATIONS[operation].client;
+  const api = (client.async as unknown as Record<string, Record<string, AsyncMethod> | undefined>)[resource];
+  const fn = api?.[method];
+  if (typeof fn !== "function")
+    throw payCrossError(
+      "usage",
+      `operation ${operation}: this @paycross/client has no client.async.${resource}.${method}; update @paycross/client`,
+    );
+  return (request, options) => fn.call(api, request, options);
 }
 
 /** Submits `request` through the async twin of `operation` and returns the new task's state. */
 export async function submitTask(
   client: PayCrossClient,
-  operation: AsyncOperation,
+  operation: OperationName,
   request: unknown,
   opts: AsyncCallOptions,
 ): Promise<TaskState> {
-  if (!ASYNC_OPERATIONS.includes(operation))
-    throw new TypeError(
-      `unknown operation ${JSON.stringify(operation)}; one of ${ASYNC_OPERATIONS.join(", ")}`,
+  if (!OPERATION_NAMES.includes(operation))
+    throw payCrossError(
+      "usage",
+      `unknown operation ${JSON.stringify(operation)}; one of ${OPERATION_NAMES.join(", ")}`,
     );
-  const accepted = await submitterOf(operation)(client, request, opts);
+  const accepted = await submitterOf(client, operation)(request, opts);
   return {
     version: 1,
     id: accepted.request_id,
@@ -81,7 +59,7 @@ export async function submitTask(
   };
 }
 
-function trackingIdOf(operation: AsyncOperation, request: unknown): string | undefined {
+function trackingIdOf(operation: OperationName, request: unknown): string | undefined {
   if (operation === "transactionsByTrackingId") return request as string;
   const id = (request as { tracking_id?: unknown } | null)?.tracking_id;
   return typeof request === "object" && typeof id === "string" ? id : undefined;

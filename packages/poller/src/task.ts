@@ -1,21 +1,16 @@
 /** A task's serializable state and the outcomes a caller can `switch` on. */
-import type { AsyncResultBody, PayCrossError, Transaction } from "@paycross/client";
+import { type AsyncResultBody, type PayCrossError, payCrossError, type Transaction } from "@paycross/client";
+import { OPERATION_NAMES, type OperationName } from "@paycross/spec";
 
-export const ASYNC_OPERATIONS = [
-  "payment",
-  "authorization",
-  "tokenization",
-  "capture",
-  "void",
-  "refund",
-  "payout",
-  "checkup",
-  "chargeback",
-  "transaction",
-  "transactionsByTrackingId",
-  "balance",
-] as const;
-export type AsyncOperation = (typeof ASYNC_OPERATIONS)[number];
+/** The catalogue's operation names (`@paycross/spec` `OPERATIONS`), `credit` included. */
+export const ASYNC_OPERATIONS: readonly OperationName[] = OPERATION_NAMES;
+export type AsyncOperation = OperationName;
+
+/** Names written by older versions or other vocabularies, read as the catalogue's. */
+const LEGACY_OPERATION_NAMES: Record<string, OperationName> = {
+  statusByUid: "transaction",
+  statusByTrackingId: "transactionsByTrackingId",
+};
 
 /**
  * Everything needed to resume a task in another process. Plain JSON: no card data, no secret
@@ -115,7 +110,7 @@ export function transactionOf(data: AsyncResultBody | undefined): Transaction | 
 /** Checks a state read from JSON (another process, a file) before trusting it. */
 export function assertTaskState(value: unknown): asserts value is TaskState {
   const problems = taskStateProblems(value);
-  if (problems.length) throw new TypeError(`invalid task state: ${problems.join("; ")}`);
+  if (problems.length) throw payCrossError("usage", `invalid task state: ${problems.join("; ")}`);
 }
 
 /** What is wrong with a would-be state (empty when nothing is). */
@@ -125,7 +120,8 @@ export function taskStateProblems(value: unknown): string[] {
   if (!v || typeof v !== "object" || Array.isArray(v)) return ["task state must be an object"];
   if (v.version !== 1) problems.push("version must be 1");
   if (typeof v.id !== "string" || !v.id) problems.push("id must be a non-empty string");
-  if (!ASYNC_OPERATIONS.includes(v.operation as AsyncOperation))
+  const op = LEGACY_OPERATION_NAMES[v.operation as string] ?? v.operation;
+  if (!ASYNC_OPERATIONS.includes(op as AsyncOperation))
     problems.push(`operation must be one of ${ASYNC_OPERATIONS.join(", ")}`);
   if (typeof v.statusUrl !== "string" || typeof v.responseUrl !== "string")
     problems.push("statusUrl and responseUrl must be strings");
@@ -145,6 +141,7 @@ export function taskStateProblems(value: unknown): string[] {
 /** Brings a validated state written by an older version to the current shape (a copy). */
 export function normalizeState(state: TaskState): TaskState {
   const s = JSON.parse(JSON.stringify(state)) as TaskState;
+  s.operation = LEGACY_OPERATION_NAMES[s.operation] ?? s.operation;
   if (s.errorResult) {
     // 0.1 kept only a 502/504 here while polling on, or the failed result next to its outcome.
     if (s.phase !== "done" && !s.candidate) s.candidate = { ...s.errorResult };

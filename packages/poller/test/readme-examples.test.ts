@@ -62,6 +62,13 @@ describe("README examples run as written", () => {
   it("@paycross/poller quick start", async () => {
     const [code] = examples("README.md");
     expect(await run("poller", code!)).toMatch(/^transaction successful$/m);
+    // Again: a second run resumes the first run's file and still succeeds.
+    expect(await run("poller", code!)).toMatch(/^transaction successful$/m);
+  });
+
+  it("@paycross/poller worker mode", async () => {
+    const [, code] = examples("README.md");
+    expect(await run("poller-worker", code!)).toMatch(/^worker mode completed 0 true$/m);
   });
 
   it("@paycross/mock-gateway quick start", async () => {

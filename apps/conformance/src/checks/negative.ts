@@ -1,46 +1,25 @@
 /** negative: bad input gets a 4xx with the contract's error shape: never a 5xx, never a hang. */
-import { OPERATION_CATALOG } from "@paycross/spec";
-import type { Context } from "../context.js";
-import type { CheckInfo } from "../types.js";
-import { scenario } from "./async.js";
-
-export const CHECKS: CheckInfo[] = [
-  {
-    id: "negative.malformed_json_rejected",
-    suite: "negative",
-    description: "A body that is not JSON gets a 4xx with the error shape.",
-  },
-  {
-    id: "negative.missing_required_fields_rejected",
-    suite: "negative",
-    description: '`{"request": {}}` gets a 4xx with the error shape naming fields.',
-  },
-  {
-    id: "negative.wrong_types_rejected",
-    suite: "negative",
-    description: "Fields of the wrong type get a 4xx with the error shape.",
-  },
-  {
-    id: "negative.missing_api_version_rejected",
-    suite: "negative",
-    description: "A balance query without `X-API-Version: 2` gets a 4xx with the error shape.",
-  },
-];
+import { OPERATIONS } from "@paycross/spec";
+import { type Context, scenario } from "../context.js";
+import type { CheckId } from "./catalog.js";
 
 export async function run(ctx: Context): Promise<void> {
   const posts = ctx.contract.operations.filter(
     (o) =>
       o.method === "post" &&
-      OPERATION_CATALOG.some((c) => c.sync === o.operationId || c.async === o.operationId),
+      Object.values(OPERATIONS).some(
+        (c) => c.syncOperationId === o.operationId || c.asyncOperationId === o.operationId,
+      ),
   );
+  const jobs: Array<Promise<void>> = [];
   for (const op of posts) {
     const headers = op.path.endsWith("/balance") ? { "X-API-Version": "2" } : undefined;
-    const cases: Array<[string, { raw?: string; body?: unknown }]> = [
+    const cases: Array<[CheckId, { raw?: string; body?: unknown }]> = [
       ["negative.malformed_json_rejected", { raw: '{"request": {"amount": 1,' }],
       ...(op.path.endsWith("/balance")
         ? []
         : ([["negative.missing_required_fields_rejected", { body: { request: {} } }]] as Array<
-            [string, { body: unknown }]
+            [CheckId, { body: unknown }]
           >)),
       [
         "negative.wrong_types_rejected",
@@ -58,32 +37,37 @@ export async function run(ctx: Context): Promise<void> {
       ],
     ];
     for (const [check, payload] of cases) {
-      await scenario(async () => {
-        const res = await ctx.send(
-          check,
-          { method: "POST", path: op.path, ...payload, ...(headers ? { headers } : {}) },
-          op.operationId,
-        );
-        expectRejected(ctx, check, op.operationId, res);
-      });
+      jobs.push(
+        scenario(async () => {
+          const res = await ctx.send(
+            check,
+            { method: "POST", path: op.path, ...payload, ...(headers ? { headers } : {}) },
+            op.operationId,
+          );
+          expectRejected(ctx, check, op.operationId, res);
+        }),
+      );
     }
   }
   for (const path of ["/balance", "/async/balance"]) {
-    await scenario(async () => {
-      const operation = path === "/balance" ? "getBalance" : "getBalanceAsync";
-      const res = await ctx.send(
-        "negative.missing_api_version_rejected",
-        { method: "POST", path, body: { request: {} } },
-        operation,
-      );
-      expectRejected(ctx, "negative.missing_api_version_rejected", operation, res);
-    });
+    jobs.push(
+      scenario(async () => {
+        const operation = path === "/balance" ? "getBalance" : "getBalanceAsync";
+        const res = await ctx.send(
+          "negative.missing_api_version_rejected",
+          { method: "POST", path, body: { request: {} } },
+          operation,
+        );
+        expectRejected(ctx, "negative.missing_api_version_rejected", operation, res);
+      }),
+    );
   }
+  await Promise.all(jobs);
 }
 
 function expectRejected(
   ctx: Context,
-  check: string,
+  check: CheckId,
   operation: string,
   res: Awaited<ReturnType<Context["send"]>>,
 ) {
@@ -99,7 +83,7 @@ function expectRejected(
       ? `bad input caused a server error (${res.status})`
       : res.status < 400
         ? `bad input was accepted (${res.status})`
-        : `the ${res.status} body is not the error shape: ${shape[0]?.instancePath} ${shape[0]?.message}`,
+        : `the ${res.status} body is not the error shape: ${shape[0]?.instancePath || "(root)"} ${shape[0]?.message ?? ""}`,
     { operation, exchange: res.exchange },
   );
 }

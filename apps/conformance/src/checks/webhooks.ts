@@ -2,28 +2,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { verifyNotification } from "@paycross/client";
-import type { Context } from "../context.js";
-import type { CheckInfo } from "../types.js";
-import { scenario } from "./async.js";
-
-export const CHECKS: CheckInfo[] = [
-  {
-    id: "webhooks.notification_arrives",
-    suite: "webhooks",
-    description: "A transaction with notification_url is notified there.",
-  },
-  {
-    id: "webhooks.notification_schema",
-    suite: "webhooks",
-    description: "The notification body is the contract's transaction answer.",
-  },
-  {
-    id: "webhooks.notification_authenticated",
-    suite: "webhooks",
-    description:
-      "The notification carries the shop's Basic credentials and, where a public key is known, a valid Content-Signature.",
-  },
-];
+import { type Context, scenario } from "../context.js";
 
 export interface WebhookTarget {
   /** Where the receiver listens (loopback by default). */
@@ -40,9 +19,13 @@ interface Received {
 
 export async function run(ctx: Context, target: WebhookTarget | undefined): Promise<void> {
   if (!target) {
-    for (const c of CHECKS)
+    for (const id of [
+      "webhooks.notification_arrives",
+      "webhooks.notification_schema",
+      "webhooks.notification_authenticated",
+    ] as const)
       ctx.notApplicable(
-        c.id,
+        id,
         "no callback address: pass --webhook-url (and --webhook-listen) for a remote gateway",
       );
     return;
@@ -70,10 +53,22 @@ export async function run(ctx: Context, target: WebhookTarget | undefined): Prom
       const uid = transaction?.uid;
       const until = Date.now() + ctx.profile.asyncTimeoutMs;
       let hit: Received | undefined;
-      while (Date.now() < until && !hit) {
-        hit = received.find((r) => r.body.includes(String(uid)));
-        if (!hit) await ctx.sleep(50);
+      if (!uid) {
+        ctx.notApplicable(
+          "webhooks.notification_arrives",
+          `the payment was not accepted (HTTP ${res.status})`,
+          {
+            exchange: res.exchange,
+          },
+        );
+        return;
       }
+      await ctx.waitingFor(`webhooks.notification_arrives: a notification for ${uid} at ${url}`, async () => {
+        while (Date.now() < until && !hit) {
+          hit = received.find((r) => r.body.includes(uid));
+          if (!hit) await ctx.sleep(50);
+        }
+      });
       if (!hit) {
         ctx.fail(
           "webhooks.notification_arrives",
@@ -96,7 +91,7 @@ export async function run(ctx: Context, target: WebhookTarget | undefined): Prom
       ctx.expect(
         "webhooks.notification_schema",
         issues.length === 0,
-        `${issues[0]?.instancePath || "(root)"} ${issues[0]?.message}`,
+        `${issues[0]?.instancePath || "(root)"} ${issues[0]?.message ?? ""}`,
       );
       const publicKey = ctx.profile.webhookPublicKey ?? (await fetchMockKey(ctx));
       const problems: string[] = [];

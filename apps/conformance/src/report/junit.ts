@@ -24,7 +24,7 @@ export function junit(report: RunReport): string {
     const rs = all.filter((r) => r.suite === suite);
     if (!rs.length) continue;
     const failures = rs.filter((r) => r.status === "failed").length;
-    const skipped = rs.filter((r) => r.status !== "passed" && r.status !== "failed").length;
+    const skipped = rs.filter((r) => !["passed", "failed", "info"].includes(r.status)).length;
     out.push(
       `  <testsuite name="${suite}" tests="${rs.length}" failures="${failures}" skipped="${skipped}">`,
     );
@@ -44,7 +44,7 @@ export function junit(report: RunReport): string {
           .filter(Boolean)
           .join("\n");
         out.push(`      <failure message="${esc(r.message ?? "failed")}">${esc(detail)}</failure>`);
-      } else if (r.status !== "passed") {
+      } else if (r.status !== "passed" && r.status !== "info") {
         out.push(`      <skipped message="${esc(`${r.status}: ${r.message ?? ""}`)}"/>`);
       }
       out.push("    </testcase>");

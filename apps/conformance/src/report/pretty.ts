@@ -8,10 +8,17 @@ export function pretty(report: RunReport, color: boolean): string {
   const lines: string[] = [];
   lines.push(`PayCross conformance: ${report.target} (profile: ${report.profile})`);
   lines.push("");
-  const head = ["suite", "passed", "failed", "known", "n/a"];
+  const head = ["suite", "passed", "failed", "known", "n/a", "info"];
   const rows = SUITES.map((s) => {
     const x = report.summary[s];
-    return [s, String(x.passed), String(x.failed), String(x.known_failure), String(x.not_applicable)];
+    return [
+      s,
+      String(x.passed),
+      String(x.failed),
+      String(x.known_failure),
+      String(x.not_applicable),
+      String(x.info),
+    ];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) =>
@@ -42,6 +49,11 @@ export function pretty(report: RunReport, color: boolean): string {
   if (na.length) {
     lines.push("", "Not applicable:");
     for (const r of na) lines.push(`  - ${r.check}${r.operation ? ` [${r.operation}]` : ""}: ${r.message}`);
+  }
+  const info = report.results.filter((r) => r.status === "info");
+  if (info.length) {
+    lines.push("", "Information (never a failure):");
+    for (const r of info) lines.push(`  - ${r.check}${r.operation ? ` [${r.operation}]` : ""}: ${r.message}`);
   }
   const total = report.results.length;
   const passed = report.results.filter((r) => r.status === "passed").length;

@@ -1,0 +1,59 @@
+/**
+ * Reading a request body within a byte cap. A declared Content-Length over the cap is refused before a
+ * byte is read; a streamed body is cut the moment it passes the cap. Either way the connection is
+ * closed after the answer, since the rest of the body is never read.
+ */
+import type { IncomingMessage } from "node:http";
+
+/** Largest request body accepted, in bytes. */
+export const MAX_BODY_BYTES = 1_000_000;
+
+export type Body = { ok: true; raw: Buffer } | { ok: false; status: 400 | 413; message: string };
+
+const EMPTY = Buffer.alloc(0);
+
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Body> {
+  const declared = req.headers["content-length"];
+  if (declared !== undefined && Number(declared) > limit) return Promise.resolve(tooLarge(limit));
+  // Node has already answered 400 to malformed framing; a GET without a body ends at once.
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (body: Body) => {
+      if (settled) return;
+      settled = true;
+      req.removeListener("data", onData);
+      resolve(body);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        // Stop buffering at once; what is left of the body is never read.
+        chunks.length = 0;
+        req.pause();
+        settle(tooLarge(limit));
+      } else chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.on("end", () =>
+      settle({
+        ok: true,
+        raw: chunks.length === 0 ? EMPTY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+      }),
+    );
+    req.on("error", () => settle({ ok: false, status: 400, message: "Request body could not be read" }));
+    req.on("aborted", () => settle({ ok: false, status: 400, message: "Request body was cut short" }));
+  });
+}
+
+function tooLarge(limit: number): Body {
+  return { ok: false, status: 413, message: `Request body is larger than ${limit} bytes` };
+}
+
+/** JSON or not said: a body typed as anything else is refused (415) instead of guessed at. */
+export function isJsonContentType(header: string | undefined): boolean {
+  if (header === undefined || header.trim() === "") return true;
+  const type = header.split(";", 1)[0]!.trim().toLowerCase();
+  return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
+}
