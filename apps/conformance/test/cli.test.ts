@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { startMockGateway } from "@paycross/mock-gateway";
 import { afterAll, describe, expect, it } from "vitest";
 
-const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const cli = fileURLToPath(new URL("../bin/paycross-conformance.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "paycross-conformance-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
