@@ -595,6 +595,10 @@ export interface paths {
          *     * **Any other status** (401, 404, 422, 500 ...): the operation's error answer. It is returned
          *       **once**; every later request answers 404 `unknown`. Keep it before you act on it.
          *     * **425**: the task is still `processing`; ask again later.
+         *
+         *     A 5xx or a lost answer here may come from a proxy on the way rather than from the task: treat it as
+         *     a candidate, made the read-once result only by a following 404 `unknown`; a 200 or 425 on the next
+         *     request proves it was transient (`spec/DECISIONS.md` R8).
          */
         get: operations["getAsyncResult"];
         put?: never;
@@ -626,6 +630,10 @@ export interface webhooks {
          *        made with the shop's private key; verify it with the shop's public key from the back office.
          *        Never verify a re-serialised body.
          *     2. `Authorization` carries HTTP Basic with the shop's own id and secret key; compare in constant time.
+         *
+         *     With the public key, the signature is required and Basic is checked too. A notification verified
+         *     only by Basic is a hint: confirm it with `GET /transactions/{uid}` before you act on it
+         *     (`spec/DECISIONS.md` R9).
          *
          *     Answer 200 when processed; any other answer makes the gateway retry (15 times over about 36 hours).
          */
@@ -729,7 +737,9 @@ export interface components {
              */
             expired_at?: string;
             /**
-             * @description When true, an identical request (amount and card) within 30 seconds is refused.
+             * @description When true, an identical request (amount and card) within 30 seconds of a stored transaction is
+             *     refused. Only a stored transaction counts (a declined one too): a request refused with 4xx/5xx
+             *     leaves nothing to block its retry.
              * @default true
              */
             duplicate_check?: boolean;
