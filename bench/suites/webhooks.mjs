@@ -162,15 +162,19 @@ export async function webhooks({ quick }) {
         value: reads,
         ok: reads <= 1.05,
         shown: fmt(reads, 2),
-        // A starved poller looks late, when most tasks are done: it reads less for the wrong reason.
-        reason: starved ? `${starved}; measured ${fmt(reads, 2)}` : undefined,
+        // A starved poller looks late, when most tasks are done: a low count may be for the wrong reason.
+        reason: starved && reads <= 1.05 ? `${starved}; measured ${fmt(reads, 2)}` : undefined,
       }),
       target("p99 lag from notification to outcome ≤ 50 ms", {
         value: stats.p99,
         ok: stats.p99 <= 50 && measured.length === n,
         shown: `${fmt(stats.p99, 1)} ms (p99 of ${measured.length} tasks with a notification; max ${fmt(percentile(measured, 100), 1)} ms)`,
         // A lag of milliseconds cannot be judged while the machine delays this process's event loop by more.
-        reason: starved ? `${starved}; measured ${fmt(stats.p99, 1)} ms` : undefined,
+        // A lag well past the event loop's own delay is the poller's, starved or not.
+        reason:
+          starved && stats.p99 <= 50 + eventLoop.maxMs
+            ? `${starved}; measured ${fmt(stats.p99, 1)} ms`
+            : undefined,
       }),
     ],
     checks: {

@@ -1,8 +1,9 @@
 /**
  * Every README example, as a user meets it: the published packages packed and installed outside the
  * workspace, each ```ts block type-checked with `tsc --strict` against them, then compiled and run twice
- * in a row against a mock gateway this test starts (a second run must not trip the duplicate check or
- * trip over the first run's state). See ./readme-examples.ts for the block convention.
+ * in a row against a mock gateway of its own that this test starts (a second run must not die of the
+ * duplicate check or of the first run's state; no example sees another's). See ./readme-examples.ts for
+ * the block convention.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -26,7 +27,6 @@ const examples = readmes.flatMap((r) => examplesOf(root, r));
 const work = mkdtempSync(join(tmpdir(), "paycross-readmes-"));
 let app = "";
 let tsc: RunResult;
-let gw: MockGateway;
 
 const TSCONFIG = {
   compilerOptions: {
@@ -59,15 +59,20 @@ beforeAll(async () => {
     cwd: app,
     timeoutMs: 300_000,
   });
-  gw = await startMockGateway({ asyncDelayMs: 50, incompleteResolveMs: 100 });
 });
 
-afterAll(async () => {
-  await gw?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 async function runTwice(e: Example): Promise<void> {
+  const gw = await startMockGateway({ asyncDelayMs: 50, incompleteResolveMs: 100 });
+  try {
+    await runTwiceAgainst(gw, e);
+  } finally {
+    await gw.close();
+  }
+}
+
+async function runTwiceAgainst(gw: MockGateway, e: Example): Promise<void> {
   const env = {
     ...process.env,
     PAYCROSS_SHOP_ID: gw.shopId,

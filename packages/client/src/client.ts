@@ -28,26 +28,26 @@ export interface ClientOptions {
   /** Secret key: the HTTP Basic password. Never logged, never in an error. */
   secretKey: string;
   /** Gateway origin, e.g. a sandbox. Default: the production gateway. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** A fetch-compatible function (proxies, tests); the default is Node's http client on a keep-alive agent. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** A transport, e.g. `undiciTransport()` from `@paycross/client/undici`. */
-  transport?: Transport;
+  transport?: Transport | undefined;
   /** Per-attempt timeout in milliseconds. Default 30 000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Extra headers on every request (e.g. `X-API-Version` is set per operation, do not set it here). */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** Retry policy, or `false` for none. Only idempotent requests are ever retried. */
-  retry?: Partial<RetryPolicy> | false;
+  retry?: Partial<RetryPolicy> | false | undefined;
   /** Other origins that status and result URLs may point to. Credentials are sent there too. */
-  trustedOrigins?: string[];
+  trustedOrigins?: string[] | undefined;
   /**
    * OpenTelemetry: one client span per HTTP attempt. Default: the global tracer when
    * `@opentelemetry/api` is installed (no work at all when it is not); a tracer of your own; or `false`.
    */
-  tracer?: TracerLike | false;
+  tracer?: TracerLike | false | undefined;
   /** The largest answer read, in bytes; past it the read stops with `PayCrossResponseTooLargeError`. Default 4 MiB. */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
 }
 
 /** 4 MiB: a page of 10 transactions is a few KB; anything near this is not a gateway answer. */

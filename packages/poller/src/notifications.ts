@@ -15,6 +15,7 @@ import {
   type NotificationVerifier,
   type PayCrossClient,
   PayCrossWebhookError,
+  payCrossError,
   type Transaction,
   verifyNotification,
 } from "@paycross/client";
@@ -48,7 +49,10 @@ export class NotificationChecker {
     this.windowMs = options.dedupWindowMs ?? 24 * 3_600_000;
     this.maxEntries = options.dedupMaxEntries ?? 100_000;
     if (!(this.windowMs >= 0) || !(Number.isInteger(this.maxEntries) && this.maxEntries > 0))
-      throw new RangeError("webhook.dedupWindowMs must be >= 0 and dedupMaxEntries a positive integer");
+      throw payCrossError(
+        "config",
+        "webhook.dedupWindowMs must be >= 0 and dedupMaxEntries a positive integer",
+      );
   }
 
   async check(input: NotificationInput): Promise<CheckedNotification> {

@@ -2,7 +2,7 @@
  * When to ask next. Bounded exponential backoff with jitter; `Retry-After` honoured but clamped, so a huge
  * or malformed value never becomes a busy loop or a timer overflow; never past the caller's deadline.
  */
-import { MAX_TIMER_MS } from "@paycross/client";
+import { MAX_TIMER_MS, payCrossError } from "@paycross/client";
 
 export interface PollPolicy {
   /** First look after submitting. */
@@ -49,11 +49,12 @@ export function resolvePolicy(partial: Partial<PollPolicy> = {}): PollPolicy {
     "followUpMaxDelayMs",
   ] as const) {
     if (!Number.isFinite(p[key]) || p[key] < 0)
-      throw new RangeError(`policy.${key} must be a non-negative number, got ${p[key]}`);
+      throw payCrossError("config", `policy.${key} must be a non-negative number, got ${p[key]}`);
   }
-  if (!(p.multiplier >= 1)) throw new RangeError(`policy.multiplier must be >= 1, got ${p.multiplier}`);
+  if (!(p.multiplier >= 1))
+    throw payCrossError("config", `policy.multiplier must be >= 1, got ${p.multiplier}`);
   if (!(p.jitter >= 0 && p.jitter < 1))
-    throw new RangeError(`policy.jitter must be in [0, 1), got ${p.jitter}`);
+    throw payCrossError("config", `policy.jitter must be in [0, 1), got ${p.jitter}`);
   return p;
 }
 

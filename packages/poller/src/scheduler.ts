@@ -1,3 +1,5 @@
+import { payCrossError } from "@paycross/client";
+
 /**
  * One scheduler for every pending task: a min-heap of wake-up times, ONE timer for the earliest, and a
  * FIFO of due tasks drained under a concurrency limit. The timer keeps the process alive only while
@@ -24,7 +26,7 @@ export class Scheduler {
 
   constructor(private readonly concurrency: number) {
     if (!(Number.isInteger(concurrency) && concurrency > 0))
-      throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+      throw payCrossError("config", `concurrency must be a positive integer, got ${concurrency}`);
   }
 
   get pending(): number {

@@ -1,5 +1,5 @@
 /** A task's serializable state and the outcomes a caller can `switch` on. */
-import type { AsyncResultBody, PayCrossError, Transaction } from "@paycross/client";
+import { type AsyncResultBody, type PayCrossError, payCrossError, type Transaction } from "@paycross/client";
 import { OPERATION_NAMES, type OperationName } from "@paycross/spec";
 
 /** The catalogue's operation names (`@paycross/spec` `OPERATIONS`), `credit` included. */
@@ -110,7 +110,7 @@ export function transactionOf(data: AsyncResultBody | undefined): Transaction | 
 /** Checks a state read from JSON (another process, a file) before trusting it. */
 export function assertTaskState(value: unknown): asserts value is TaskState {
   const problems = taskStateProblems(value);
-  if (problems.length) throw new TypeError(`invalid task state: ${problems.join("; ")}`);
+  if (problems.length) throw payCrossError("usage", `invalid task state: ${problems.join("; ")}`);
 }
 
 /** What is wrong with a would-be state (empty when nothing is). */

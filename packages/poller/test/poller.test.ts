@@ -215,12 +215,20 @@ describe("polling policy", () => {
     expect(gw.stats.byOperation.getAsyncResult).toBe(1);
   });
 
-  it("rejects a bad policy with a message naming the field", async () => {
-    const { client } = await setup();
+  it("rejects a bad policy with a PayCrossError code config naming the field", async () => {
+    const { client, poller } = await setup();
     expect(() => createPoller({ client, policy: { multiplier: 0.5 } })).toThrow(
       "policy.multiplier must be >= 1",
     );
     expect(() => createPoller({ client, concurrency: 0 })).toThrow(/concurrency/);
+    let thrown: unknown;
+    try {
+      createPoller({ client, policy: { jitter: 2 } });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toMatchObject({ code: "config", kind: "local" });
+    await expect(poller.resume({ version: 1 })).rejects.toMatchObject({ code: "usage" });
   });
 });
 

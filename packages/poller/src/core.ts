@@ -1,0 +1,293 @@
+/**
+ * The poller's wiring: `lifecycle.ts` decides (pure), `ask.ts` asks (HTTP), `local.ts` (own store) or
+ * `worker.ts` (shared store) carry out the decisions, `waiters.ts` holds the callers, and the store keeps
+ * every fact BEFORE anyone is told about it.
+ */
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { type AsyncCallOptions, type PayCrossClient, payCrossError } from "@paycross/client";
+import { type Answer, next } from "./lifecycle.js";
+import { LocalDriver, type Task } from "./local.js";
+import { NotificationChecker } from "./notifications.js";
+import { toOutcome } from "./outcome.js";
+import { type PollPolicy, resolvePolicy } from "./policy.js";
+import type {
+  NotificationResult,
+  Poller,
+  PollerOptions,
+  PollerStats,
+  ResultOptions,
+  SubmitRequests,
+  TaskHandle,
+} from "./poller.js";
+import { Scheduler } from "./scheduler.js";
+import { MemoryStore } from "./store/memory.js";
+import { isSharedStore, type SharedTaskStore, type TaskStore } from "./store/types.js";
+import { submitTask } from "./submit.js";
+import {
+  type AsyncOperation,
+  assertTaskState,
+  normalizeState,
+  type Outcome,
+  type ProgressEvent,
+  type TaskState,
+} from "./task.js";
+import { Telemetry } from "./telemetry.js";
+import { Waiters } from "./waiters.js";
+import { Worker } from "./worker.js";
+
+const copy = (s: TaskState): TaskState => JSON.parse(JSON.stringify(s)) as TaskState;
+
+export class PollerCore implements Poller {
+  readonly stats: PollerStats = {
+    requests: 0,
+    retries: 0,
+    outcomes: { completed: 0, failed: 0, unknown: 0, timed_out: 0, aborted: 0 },
+    timeToResultMs: { count: 0, mean: 0, max: 0 },
+  };
+  private readonly client: PayCrossClient;
+  private readonly store: TaskStore;
+  private readonly shared: SharedTaskStore | undefined;
+  private readonly policy: PollPolicy;
+  private readonly scheduler: Scheduler;
+  private readonly notifications: NotificationChecker;
+  private readonly tasks = new Map<string, Task>();
+  private readonly telemetry: Telemetry | undefined;
+  private readonly waiters: Waiters;
+  private readonly driver: LocalDriver;
+  private readonly worker: Worker | undefined;
+  private readonly unwatch: Promise<() => void> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: PollerOptions) {
+    const { client } = options;
+    if (!client || typeof client.async?.status !== "function")
+      throw payCrossError("config", "createPoller needs a client from @paycross/client");
+    this.client = client;
+    this.store = options.store ?? new MemoryStore();
+    this.shared = isSharedStore(this.store) ? this.store : undefined;
+    this.policy = resolvePolicy(options.policy);
+    this.scheduler = new Scheduler(options.concurrency ?? 16);
+    this.notifications = new NotificationChecker(client, options.webhook);
+    this.telemetry = options.telemetry === false ? undefined : new Telemetry(options.telemetry);
+    this.waiters = new Waiters(
+      this.scheduler,
+      (id) => copy(this.tasks.get(id)!.state),
+      (id, waited) => this.onWaitersChanged(id, waited),
+      (kind) => this.stats.outcomes[kind]++,
+    );
+    this.driver = this.localDriver();
+    this.worker = this.shared && options.mode !== "client" ? this.sharedWorker(this.shared) : undefined;
+    this.worker?.start();
+    this.unwatch = this.shared?.watch((id) => {
+      if (this.waiters.has(id)) this.refreshQuietly(id);
+    });
+    // Methods keep working when taken off the object (`const { run } = poller`).
+    for (const m of ["submit", "run", "resume", "restore", "handleNotification", "forget", "close"] as const)
+      (this as Record<string, unknown>)[m] = (this[m] as (...a: unknown[]) => unknown).bind(this);
+  }
+
+  async submit<Op extends AsyncOperation>(
+    operation: Op,
+    request: SubmitRequests[Op],
+    opts: AsyncCallOptions = {},
+  ): Promise<TaskHandle> {
+    const task = this.register(await submitTask(this.client, operation, request, opts));
+    await this.persist(task);
+    return this.handle(task);
+  }
+
+  async run<Op extends AsyncOperation>(
+    operation: Op,
+    request: SubmitRequests[Op],
+    opts: ResultOptions & { idempotencyKey?: string | undefined } = {},
+  ): Promise<Outcome> {
+    const { idempotencyKey, ...wait } = opts;
+    const t = await this.submit(operation, request, idempotencyKey ? { idempotencyKey } : {});
+    return t.result(wait);
+  }
+
+  async resume(raw: unknown): Promise<TaskHandle> {
+    const parsed: unknown = typeof raw === "string" ? JSON.parse(raw) : raw;
+    assertTaskState(parsed);
+    const state = normalizeState(parsed);
+    // The URLs must pass the client's origin check now, not at the first poll.
+    this.client.async.statusUrl(state.statusUrl);
+    this.client.async.resultUrl(state.responseUrl);
+    const task = this.register(state);
+    await this.persist(task);
+    task.state = normalizeState((await this.store.get(state.id)) ?? task.state);
+    return this.handle(task);
+  }
+
+  async restore(): Promise<TaskHandle[]> {
+    const states = await this.store.list();
+    for (const s of states) assertTaskState(s);
+    return states.map((s) => this.handle(this.register(normalizeState(s))));
+  }
+
+  async handleNotification(input: Parameters<Poller["handleNotification"]>[0]): Promise<NotificationResult> {
+    const checked = await this.notifications.check(input);
+    if (checked.duplicate) return { ...checked, resolved: [] };
+    const answer: Answer = { look: "notification", type: "confirmed", transaction: checked.transaction };
+    return { ...checked, resolved: await this.resolveByNotification(answer) };
+  }
+
+  async forget(id: string): Promise<void> {
+    const task = this.tasks.get(id);
+    if (task && task.state.phase !== "done")
+      throw payCrossError("usage", `task ${id} is not finished; only finished tasks can be forgotten`);
+    this.tasks.delete(id);
+    await this.store.delete(id);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.waiters.abortAll();
+    this.telemetry?.close();
+    this.scheduler.close();
+    await this.worker?.stop();
+    (await this.unwatch)?.();
+    await this.store.close?.();
+  }
+
+  private emit(id: string, event: ProgressEvent): void {
+    if (event.type === "request") this.telemetry?.polled(id, event.what);
+    try {
+      this.options.onProgress?.(event);
+    } catch {
+      // An observer's failure must not change a task's fate.
+    }
+    this.waiters.emit(id, event);
+  }
+
+  private async persist(task: Task): Promise<void> {
+    await this.store.put(task.state);
+    this.emit(task.state.id, { type: "stored", taskId: task.state.id, phase: task.state.phase });
+  }
+
+  /** The outcome is stored (by this process or any other): tell the waiters here. */
+  private settled(task: Task): void {
+    const took = Date.now() - task.state.submittedAt;
+    const t = this.stats.timeToResultMs;
+    t.count++;
+    t.mean += (took - t.mean) / t.count;
+    t.max = Math.max(t.max, took);
+    this.telemetry?.finished(task.state);
+    this.waiters.settle(task.state.id, toOutcome(task.state));
+  }
+
+  private onWaitersChanged(id: string, waited: boolean): void {
+    const task = this.tasks.get(id);
+    if (!task || this.shared) return; // on a shared store the store holds the schedule
+    if (waited) this.driver.wake(task);
+    else this.driver.sleep(task);
+  }
+
+  private localDriver(): LocalDriver {
+    return new LocalDriver({
+      client: this.client,
+      policy: this.policy,
+      scheduler: this.scheduler,
+      isWaited: (id) => this.waiters.has(id),
+      isClosed: () => this.closed,
+      persist: (task) => this.persist(task),
+      finished: async (task) => {
+        // The store may hold a stronger fact (another writer): it answers with what it keeps.
+        await this.persist(task);
+        task.state = (await this.store.get(task.state.id)) ?? task.state;
+        this.settled(task);
+      },
+      failed: (id, e) => this.waiters.fail(id, e),
+      emit: (id, e) => this.emit(id, e),
+      countRequest: () => this.stats.requests++,
+      countRetry: () => this.stats.retries++,
+    });
+  }
+
+  private sharedWorker(store: SharedTaskStore): Worker {
+    const mode = this.options.mode ?? "both";
+    return new Worker({
+      client: this.client,
+      store,
+      policy: this.policy,
+      owner: `${hostname()}:${process.pid}:${randomUUID()}`,
+      concurrency: this.options.concurrency ?? 16,
+      leaseMs: this.options.leaseMs ?? 30_000,
+      claimIntervalMs: this.options.claimIntervalMs ?? 200,
+      keepAlive: () => mode === "worker" || this.waiters.size > 0,
+      emit: (id, e) => this.emit(id, e),
+      countRequest: () => this.stats.requests++,
+      countRetry: () => this.stats.retries++,
+      finished: (id) => {
+        if (this.tasks.has(id)) this.refreshQuietly(id);
+      },
+      failed: (id, e) => this.waiters.fail(id, e),
+    });
+  }
+
+  /** Shared store: read the task back; if any process stored its outcome, hand it to the waiters here. */
+  private async refresh(id: string): Promise<void> {
+    const stored = await this.store.get(id);
+    const task = this.tasks.get(id);
+    if (!stored || !task) return;
+    task.state = normalizeState(stored);
+    if (stored.phase === "done" && this.waiters.has(id)) this.settled(task);
+  }
+
+  private refreshQuietly(id: string): void {
+    this.refresh(id).catch(() => undefined);
+  }
+
+  private register(state: TaskState): Task {
+    const existing = this.tasks.get(state.id);
+    if (existing) return existing;
+    const task: Task = { state, cancelNext: undefined, busy: false };
+    this.tasks.set(state.id, task);
+    this.telemetry?.started(state);
+    return task;
+  }
+
+  private handle(task: Task): TaskHandle {
+    const core = this;
+    return {
+      id: task.state.id,
+      get state() {
+        return copy(task.state);
+      },
+      result(opts: ResultOptions = {}) {
+        if (task.state.phase === "done") {
+          const o = toOutcome(task.state);
+          core.stats.outcomes[o.kind]++;
+          return Promise.resolve(o);
+        }
+        const waiting = core.waiters.wait(task.state.id, opts);
+        // Registered first, then read: an outcome stored in between is not missed.
+        if (core.shared) core.refreshQuietly(task.state.id);
+        return waiting;
+      },
+    };
+  }
+
+  /** A confirmed notification ends the follow-up of the matching tasks, here or (shared) in the store. */
+  private async resolveByNotification(answer: Answer): Promise<string[]> {
+    const resolved: string[] = [];
+    if (this.shared) {
+      for (const s of await this.shared.list()) {
+        if (s.phase !== "follow_up") continue;
+        const step = next(normalizeState(s), answer, { policy: this.policy, now: Date.now() });
+        if (step.action.type !== "done") continue;
+        await this.shared.recordFacts(s.id, step.state);
+        if (this.tasks.has(s.id)) await this.refresh(s.id);
+        resolved.push(s.id);
+      }
+      return resolved;
+    }
+    for (const task of this.tasks.values()) {
+      if (task.state.phase !== "follow_up") continue;
+      await this.driver.apply(task, answer);
+      if ((task.state.phase as TaskState["phase"]) === "done") resolved.push(task.state.id);
+    }
+    return resolved;
+  }
+}
