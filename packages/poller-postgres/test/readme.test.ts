@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 
 const examples = [
-  ...readFileSync(join(here, "README.md"), "utf8").matchAll(/```ts example\n([\s\S]*?)```/g),
+  ...readFileSync(join(here, "README.md"), "utf8").matchAll(/```ts example[^\n]*\n([\s\S]*?)```/g),
 ].map((m) => m[1]!);
 
 describe("README", () => {
