@@ -19,7 +19,7 @@ const HELP = `pnpm bench [--quick] [--only ${NAMES.join(",")}]
   --only a,b   run only these benchmarks (writes nothing)
   -h, --help   this help
 
-Full run: about 10 minutes on 2 cores; writes BENCHMARKS.md, bench/plots/*.svg, bench/results/latest.json.
+Full run: 10–15 minutes on 2 cores (longer on a busy machine); writes BENCHMARKS.md, bench/plots/*.svg, bench/results/latest.json.
 Exit codes: 0 every benchmark ran, 1 a benchmark broke or lost an outcome, 2 bad usage.`;
 
 let values;

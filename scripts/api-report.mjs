@@ -135,11 +135,18 @@ function reportFor(pkg) {
   return `${lines.join("\n").trimEnd()}\n`;
 }
 
-function firstDifference(a, b) {
-  const [x, y] = [a.split("\n"), b.split("\n")];
-  for (let i = 0; i < Math.max(x.length, y.length); i++)
-    if (x[i] !== y[i]) return `line ${i + 1}:\n  report: ${x[i] ?? "(end)"}\n  built:  ${y[i] ?? "(end)"}`;
-  return "";
+/** The lines only one side has (up to 12), as `- report` / `+ built`: enough to see what changed. */
+function difference(committed, built) {
+  const count = (text) => {
+    const m = new Map();
+    for (const l of text.split("\n")) m.set(l, (m.get(l) ?? 0) + 1);
+    return m;
+  };
+  const [a, b] = [count(committed), count(built)];
+  const only = (x, y, sign) =>
+    [...x].filter(([l, n]) => n > (y.get(l) ?? 0) && l.trim()).map(([l]) => `  ${sign} ${l}`);
+  const lines = [...only(a, b, "-"), ...only(b, a, "+")];
+  return `${lines.slice(0, 12).join("\n")}${lines.length > 12 ? `\n  … ${lines.length - 12} more` : ""}`;
 }
 
 function main(argv) {
@@ -169,7 +176,7 @@ function main(argv) {
       stale++;
       console.error(
         committed
-          ? `api-report: the public API of ${pkg.name} changed; ${relative(root, file)} differs at ${firstDifference(committed, built)}`
+          ? `api-report: the public API of ${pkg.name} changed; ${relative(root, file)} differs:\n${difference(committed, built)}`
           : `api-report: ${pkg.name} has no report ${relative(root, file)}`,
       );
     }

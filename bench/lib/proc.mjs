@@ -61,20 +61,28 @@ export const startMock = (env = {}, nodeArgs = []) =>
     env,
   );
 
-/** CPU time (user + system) of another process, in microseconds, from /proc/<pid>/stat. */
-export function processCpuMicros(pid) {
+/**
+ * CPU time of another process in µs, from /proc/<pid>/stat: its own user + system time and (`reaped`)
+ * that of its children it has already waited for, whose time would otherwise vanish when they exit.
+ */
+export function processCpuMicros(pid, reaped = false) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) / 100) * 1e6; // USER_HZ is 100 on Linux
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(f[11]) + Number(f[12]) + (reaped ? Number(f[13]) + Number(f[14]) : 0);
+    return (ticks / 100) * 1e6; // USER_HZ is 100 on Linux
   } catch {
     return Number.NaN;
   }
 }
 
-/** CPU of a process and its descendants (Prism spawns workers). */
+/**
+ * CPU of a process tree (Prism spawns workers; PostgreSQL forks a backend per connection): every live
+ * process's own time plus the time of the children each has reaped, so a backend that exits keeps
+ * counting. Each exited process is counted once, in the one live parent that waited for it.
+ */
 export function treeCpuMicros(pid) {
-  let total = processCpuMicros(pid);
+  let total = processCpuMicros(pid, true);
   try {
     const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
       .trim()

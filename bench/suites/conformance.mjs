@@ -37,7 +37,9 @@ function run(args) {
   } catch {
     throw new Error(`conformance printed no JSON report (exit ${r.status}): ${r.stderr.slice(0, 1000)}`);
   }
+  const failedChecks = [...new Set(report.results.filter((x) => x.status === "failed").map((x) => x.check))];
   return {
+    failedChecks,
     wall,
     cpu,
     exit: r.status,
@@ -79,7 +81,7 @@ export async function conformance({ quick }) {
       `${fmt(wall.median, 1)} s (${fmt(wall.min, 1)}–${fmt(wall.max, 1)})`,
       `${fmt(reported.median, 1)} s`,
       `${fmt(cpu.median, 1)} s`,
-      `exit ${last.exit}, ${last.results} results, ${last.failed} failed`,
+      `exit ${last.exit}, ${last.results} results, ${last.failed} failed${last.failedChecks.length ? ` (${last.failedChecks.join(", ")})` : ""}`,
     ],
     remote
       ? [
@@ -87,11 +89,16 @@ export async function conformance({ quick }) {
           `${fmt(remote.wall, 1)} s`,
           `${fmt(remote.reported, 1)} s`,
           `${fmt(remote.cpu, 1)} s`,
-          `exit ${remote.exit}, ${remote.results} results, ${remote.failed} failed`,
+          `exit ${remote.exit}, ${remote.results} results, ${remote.failed} failed${remote.failedChecks.length ? ` (${remote.failedChecks.join(", ")})` : ""}`,
         ]
       : ["mock as a remote target, --rate 10", "not run in --quick", "", "", ""],
   ];
-  const failedRuns = [...embedded, ...(remote ? [remote] : [])].filter((r) => r.exit !== 0).length;
+  // A failed check is a conformance finding, reported by name; it does not make the timing wrong. Only a
+  // run that printed no report (thrown above) or crashed (exit other than 0/1) breaks this benchmark.
+  const crashed = [...embedded, ...(remote ? [remote] : [])].filter(
+    (r) => r.exit !== 0 && r.exit !== 1,
+  ).length;
+  const failedNames = [...new Set([...embedded, ...(remote ? [remote] : [])].flatMap((r) => r.failedChecks))];
   return {
     id: "conformance",
     title: "Conformance wall time",
@@ -127,16 +134,25 @@ export async function conformance({ quick }) {
     targets: [
       target("full suite against the embedded mock < 5 s (wall time of the CLI)", {
         value: wall.median,
-        ok: wall.median < 5 && last.exit === 0,
+        ok: wall.median < 5,
         shown: `${fmtSpread(wall, 1, " s")}; checks alone ${fmt(reported.median, 1)} s; CLI CPU ${fmt(cpu.median, 1)} s`,
       }),
     ],
-    notes: remote
-      ? [
-          `Against the mock behind a 10 req/s limit: ${fmt(remote.wall, 1)} s, ${remote.results} results, ${remote.failed} failed (reported, no target; checks that need a notification receiver the gateway can reach or the mock's clock are not applicable to a remote target without \`--webhook-url\`).`,
-        ]
-      : [],
-    checks: { broken: failedRuns ? `${failedRuns} conformance run(s) exited non-zero` : undefined },
+    notes: [
+      ...(failedNames.length
+        ? [
+            `The suite reported failed checks on this commit: ${failedNames.join(", ")} (a conformance finding, not a timing; see \`paycross-conformance\`'s own report).`,
+          ]
+        : []),
+      ...(remote
+        ? [
+            `Against the mock behind a 10 req/s limit: ${fmt(remote.wall, 1)} s, ${remote.results} results, ${remote.failed} failed (reported, no target; checks that need a notification receiver the gateway can reach or the mock's clock are not applicable to a remote target without \`--webhook-url\`).`,
+          ]
+        : []),
+    ],
+    checks: {
+      broken: crashed ? `${crashed} conformance run(s) crashed (exit other than 0 or 1)` : undefined,
+    },
     data: { embedded, remote },
   };
 }

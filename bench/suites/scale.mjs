@@ -99,8 +99,12 @@ async function measure(quick) {
     const submitSeconds = (performance.now() - t0) / 1000;
     const cpuPerResume = (selfCpuMicros() - cpu0) / (n - real);
     for (const h of handles) waits.push(h.result());
+    await new Promise((r) => setTimeout(r, 2_000)); // held: n tasks pending, each awaited
     const pendingRss = process.memoryUsage().rss;
     const heap = process.memoryUsage().heapUsed;
+    // The target's figure: the peak while the tasks were created and held. The measurements below (20,000
+    // re-writes in flight, a second poller) add their own garbage; their peak is reported apart.
+    const holdPeakRss = Math.max(peakRss, pendingRss);
     const putsPerSubmit = c.puts / n; // submits and resumes
     // 2. Store writes alone: a pending state re-written (as a poll that learns "still processing" does).
     const states = handles.slice(0, Math.min(n, 20_000)).map((h) => h.state);
@@ -145,6 +149,7 @@ async function measure(quick) {
       m,
       baseRss,
       pendingRss,
+      holdPeakRss,
       peakRss,
       heap,
       submitSeconds,
@@ -181,8 +186,8 @@ export async function scale({ quick }) {
         rows: [
           ["pending tasks", fmt(r.n)],
           [
-            "RSS before / with all pending / peak",
-            `${fmt(r.baseRss / MB)} / ${fmt(r.pendingRss / MB)} / ${fmt(r.peakRss / MB)} MB`,
+            "RSS before / all pending (held 2 s) / peak while creating and holding them",
+            `${fmt(r.baseRss / MB)} / ${fmt(r.pendingRss / MB)} / ${fmt(r.holdPeakRss / MB)} MB`,
           ],
           ["V8 heap with all pending", `${fmt(r.heap / MB)} MB (${fmt(r.heap / r.n)} B per task)`],
           [
@@ -212,7 +217,8 @@ export async function scale({ quick }) {
               rows: [
                 ["before the first task", r.baseRss],
                 ["all tasks pending", r.pendingRss],
-                ["peak", r.peakRss],
+                ["peak, creating and holding", r.holdPeakRss],
+                ["peak incl. the write and poll measurements", r.peakRss],
               ].map(([label, v]) => ({
                 label,
                 median: v / MB,
@@ -230,9 +236,9 @@ export async function scale({ quick }) {
     ],
     targets: [
       target(`${fmt(r.n)} pending tasks on FileStore under 400 MB peak RSS`, {
-        value: r.peakRss,
-        ok: r.peakRss < 400 * MB && r.n >= 100_000,
-        shown: `${fmt(r.peakRss / MB)} MB peak for ${fmt(r.n)} tasks`,
+        value: r.holdPeakRss,
+        ok: r.holdPeakRss < 400 * MB && r.n >= 100_000,
+        shown: `${fmt(r.holdPeakRss / MB)} MB peak while creating and holding ${fmt(r.n)} tasks (${fmt(r.peakRss / MB)} MB including the write and poll measurements that follow)`,
         reason: r.n < 100_000 ? "QUICK run holds fewer tasks" : undefined,
       }),
     ],

@@ -88,6 +88,9 @@ describe("strictness kept after loosening the contract to the vendor's samples",
     expect(credit({ token: "40bd0015" })).toEqual([]);
     expect(credit({ number: "4200000000000000", exp_month: "05", exp_year: "2030" })).not.toEqual([]);
     expect(credit({ token: "" })).not.toEqual([]);
+    // A card number or CVV beside the token is refused too: a credit never carries card data.
+    expect(credit({ token: "40bd0015", number: "4200000000000000" })).not.toEqual([]);
+    expect(credit({ token: "40bd0015", verification_value: "123" })).not.toEqual([]);
   });
 
   it("additional_data.meta is a map or PHP's empty list, never a list with items", () => {

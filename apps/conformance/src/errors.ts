@@ -1,9 +1,9 @@
 /**
  * The app's one error family: every error it throws on purpose is a `ConformanceError` (a
- * `PayCrossError`, the base every PayCross package shares) with a `code`, and the CLI's exit code is
- * derived from that code alone.
+ * `PayCrossLocalError`, so a `PayCrossError`, the base every PayCross package shares) with a `code`,
+ * and the CLI's exit code is derived from that code alone.
  */
-import { PayCrossError } from "@paycross/client";
+import { PayCrossLocalError } from "@paycross/client";
 
 export const ERROR_CODES = {
   /** A flag, a selection or a file the user named is wrong. */
@@ -17,11 +17,10 @@ export const ERROR_CODES = {
 } as const;
 export type ConformanceErrorCode = keyof typeof ERROR_CODES;
 
-export class ConformanceError extends PayCrossError {
-  readonly code: ConformanceErrorCode;
+export class ConformanceError extends PayCrossLocalError {
+  declare readonly code: ConformanceErrorCode;
   constructor(code: ConformanceErrorCode, message: string, cause?: unknown) {
-    super({ message, ...(cause === undefined ? {} : { cause }) });
-    this.code = code;
+    super({ message, code, ...(cause === undefined ? {} : { cause }) });
   }
 }
 

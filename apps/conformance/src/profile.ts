@@ -68,8 +68,9 @@ export const MOCK_PROFILE: Profile = {
   expMonth: "05",
   expYear: "2030",
   cvv: "123",
-  asyncTimeoutMs: 5_000,
-  followUpTimeoutMs: 5_000,
+  // Budgets, not expectations: the mock finishes in milliseconds, a loaded CI machine may not.
+  asyncTimeoutMs: 15_000,
+  followUpTimeoutMs: 15_000,
   // Generous: the mock answers in milliseconds, but a loaded CI machine may stall a request for seconds.
   responseTimeMs: 10_000,
   clock: { admin: "/__mock/clock" },

@@ -4,6 +4,7 @@
  * cascade of failures); then the suites run concurrently, bounded by the run's budget.
  */
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { getContract } from "@paycross/spec";
 import { applyBaseline, type Baseline } from "./baseline.js";
 import { CHECKS, type CheckId, SUITES, type SuiteName } from "./checks/catalog.js";
@@ -88,6 +89,8 @@ export async function runConformance(opts: RunOptions): Promise<RunReport> {
   const started = Date.now();
   const contract = getContract().precompile();
   const budget = new AbortController();
+  // Every pending request and wait listens to the budget: hundreds at once is the design, not a leak.
+  setMaxListeners(0, budget.signal);
   const maxDurationMs = opts.maxDurationMs ?? (opts.embedded ? 120_000 : 300_000);
   const http = new Exchanger(opts.target, {
     timeoutMs: opts.timeoutMs ?? opts.profile.responseTimeMs,

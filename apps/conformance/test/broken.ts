@@ -19,7 +19,8 @@ export type Breakage =
   | "allows_overdraft"
   | "result_200_once"
   | "result_hangs"
-  | "non_json_2xx";
+  | "non_json_2xx"
+  | "extra_field";
 
 /** The gateway's business refusals (over-capture, void after capture, …), not validation errors. */
 const BUSINESS_REFUSAL = /^(Amount exceeds|Transaction can't be|Only an? |Duplicate request)/;
@@ -115,6 +116,12 @@ export async function brokenGateway(breakage: Breakage) {
             text = JSON.stringify({ status: "unknown", request_id: result[1] });
           }
           servedOnce.add(result[1]!);
+        }
+        break;
+      case "extra_field":
+        if (tx) {
+          tx.acquirer_reference = "ARN-0001";
+          text = JSON.stringify(json);
         }
         break;
       case "non_json_2xx":

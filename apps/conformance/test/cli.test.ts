@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { startMockGateway } from "@paycross/mock-gateway";
 import { afterAll, describe, expect, it } from "vitest";
 
-const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const cli = fileURLToPath(new URL("../bin/paycross-conformance.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "paycross-conformance-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -96,6 +96,47 @@ describe("paycross-conformance", () => {
     } finally {
       await gw.close();
     }
+  });
+
+  it("file-only reporters: a progress line and the summary are still printed", {
+    timeout: 60_000,
+  }, async () => {
+    const jsonPath = join(dir, "report.json");
+    const htmlPath = join(dir, "report.html");
+    const r = await run([
+      "--suite",
+      "auth",
+      "--reporter",
+      `json=${jsonPath}`,
+      "--reporter",
+      `html=${htmlPath}`,
+    ]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/^paycross-conformance: checking the embedded mock gateway with \d+ checks…/);
+    expect(r.out).toMatch(
+      /^All applicable checks passed: \d+ passed of \d+ results \(.* s\); reports: json → .*report\.json, html → .*report\.html\n$/,
+    );
+    expect(JSON.parse(readFileSync(jsonPath, "utf8")).failed).toBe(0);
+    expect(readFileSync(htmlPath, "utf8")).toMatch(/^<!doctype html>/);
+  });
+
+  it("--write-baseline says what it wrote and exits 0; the baseline then accepts those failures", {
+    timeout: 60_000,
+  }, async () => {
+    const profile = join(dir, "wrong-incomplete-2.json");
+    writeFileSync(
+      profile,
+      JSON.stringify({ cards: { successful: "4200000000000000", incomplete: "4200000000000000" } }),
+    );
+    const baselinePath = join(dir, "known.json");
+    const wrote = await run(["--profile", profile, "--suite", "followup", "--write-baseline", baselinePath]);
+    expect(wrote.code, wrote.err).toBe(0);
+    expect(wrote.err).toContain(`wrote ${baselinePath} accepting 1 known failure(s)`);
+    const baseline = JSON.parse(readFileSync(baselinePath, "utf8"));
+    expect(baseline.accepted[0].check).toBe("followup.incomplete_reaches_final");
+    const again = await run(["--profile", profile, "--suite", "followup", "--baseline", baselinePath]);
+    expect(again.code, again.out).toBe(0);
+    expect(again.out).toMatch(/1 known failure\(s\) accepted by the baseline/);
   });
 
   it("exits 2 on bad usage, naming the problem", { timeout: 60_000 }, async () => {

@@ -3,7 +3,7 @@
  * project outside the workspace, and `paycross-conformance` run from there against a gateway given only
  * a URL and credentials.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,12 +15,11 @@ import { afterAll, describe, expect, it } from "vitest";
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "paycross-conformance-bin-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-const pnpm = (args: string[], cwd: string) =>
-  execFileSync("npx", ["--yes", "pnpm@10.34.9", ...args], {
-    cwd,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+const pnpm = (args: string[], cwd: string) => {
+  const r = spawnSync("npx", ["--yes", "pnpm@10.34.9", ...args], { cwd, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`pnpm ${args.join(" ")} failed: ${r.stderr}`);
+  return r.stdout + r.stderr;
+};
 
 describe("the packed paycross-conformance", () => {
   it("installs outside the workspace and checks a gateway given only its URL and credentials", {
@@ -50,7 +49,9 @@ describe("the packed paycross-conformance", () => {
         pnpm: { overrides: tarballs },
       }),
     );
-    pnpm(["install", "--prefer-offline", "--ignore-workspace"], app);
+    const install = pnpm(["install", "--prefer-offline", "--ignore-workspace"], app);
+    // The committed launcher exists before any build: no "Failed to create bin" on install.
+    expect(install).not.toMatch(/Failed to create bin/);
 
     const gw = await startMockGateway({ secretKey: "published-bin-secret", asyncDelayMs: 30 });
     try {

@@ -1,14 +1,26 @@
-// Size budget of the hand-written runtime: dist/index.js minified and gzipped, as a bundler would ship it.
-// openapi-fetch is a dependency (about 2 KB gzip on its own) and is not counted here.
-import { readFileSync } from "node:fs";
+// Size budget of the hand-written runtime: dist/index.js with the chunks it imports, bundled, minified
+// and gzipped, as a bundler would ship it. openapi-fetch is a dependency (about 2 KB gzip on its own)
+// and is not counted here; neither are Node built-ins.
 import { gzipSync } from "node:zlib";
-import { transformSync } from "esbuild";
+import { buildSync } from "esbuild";
 
-// 7 KiB until the hardening of issue 11 (no redirects, bounded answers, redaction by value, coded errors
-// with literal statuses): about +0.3 KiB. The budget is 8 KiB; every raise is explained here.
-const BUDGET_GZIP_BYTES = 8 * 1024;
-const code = readFileSync(new URL("../dist/index.js", import.meta.url), "utf8");
-const minified = transformSync(code, { minify: true, format: "esm", target: "node20" }).code;
+// History: 6.2 KiB on main; 8.0 KiB after the hardening of issue 11 (no redirects on three transports,
+// answers bounded while streaming, redaction by value in every encoding, 15 coded error classes, the
+// webhook split); 8.2 KiB with the read-once policy module; 8.6 KiB with optional OpenTelemetry spans
+// (the API itself is an optional peer, not counted); 9.0 KiB with the methods derived at run time from
+// the spec's catalogue (its table ships: 13 operations). The budget is 10 KiB; every raise is explained here.
+const BUDGET_GZIP_BYTES = 10 * 1024;
+const out = buildSync({
+  entryPoints: [new URL("../dist/index.js", import.meta.url).pathname],
+  bundle: true,
+  minify: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  external: ["openapi-fetch", "undici", "@opentelemetry/api"],
+  write: false,
+});
+const minified = out.outputFiles[0].contents;
 const gz = gzipSync(minified, { level: 9 }).length;
 const line = `@paycross/client runtime: ${minified.length} B minified, ${gz} B min+gzip (budget ${BUDGET_GZIP_BYTES} B)`;
 if (gz > BUDGET_GZIP_BYTES) {

@@ -6,9 +6,10 @@
 import type { CallFn } from "./client.js";
 import { invalidAnswer, type RequestContext } from "./core/fail.js";
 import type { CallOptions, HttpCore, RawResponse } from "./core/http.js";
+import { classifyResult, classifyStatus } from "./core/read-once.js";
 import { type PayCrossError, PayCrossUntrustedUrlError } from "./errors.js";
-import { encodeId, TRANSACTION_OPERATIONS, type TransactionOperationName } from "./operations.js";
-import type { AsyncResultBody, AsyncTaskAccepted, BalanceRequest, RequestOf } from "./types.js";
+import { type CreateMethods, eachOperation, fillPath, OPERATION_HEADERS } from "./operations.js";
+import type { AsyncResultBody, AsyncTaskAccepted, BalanceRequest } from "./types.js";
 
 /** The same per-call options as every other call (`idempotencyKey` applies to the submit). */
 export type AsyncCallOptions = CallOptions;
@@ -31,21 +32,16 @@ export type AsyncResult =
   /** The operation's standard answer (HTTP 200), kept by the gateway for 24 hours. */
   | { state: "completed"; status: 200; data: AsyncResultBody }
   /**
-   * The operation's error answer. The gateway returns it ONCE: persist it before acting on it. A 502/504
-   * may come from a proxy in front of the gateway rather than from the task.
+   * The operation's error answer. The gateway returns it ONCE: persist it before acting on it.
+   * `candidate: true` (any 5xx) means it may instead be a passing failure of a proxy or of the gateway:
+   * keep it and look again; a following 404 `unknown` confirms it, a 200 or 425 shows it was transient.
    */
-  | { state: "failed"; status: number; error: PayCrossError; body: unknown }
+  | { state: "failed"; status: number; candidate: boolean; error: PayCrossError; body: unknown }
   /** HTTP 404 `unknown`: never issued, expired after 24 hours, or an error result already read once. */
   | { state: "unknown"; status: 404; request_id: string };
 
-type AsyncTransactionMethods = {
-  [K in TransactionOperationName]: {
-    create(
-      request: RequestOf<(typeof TRANSACTION_OPERATIONS)[K]["operationId"]>,
-      options?: AsyncCallOptions,
-    ): Promise<AsyncTask>;
-  };
-};
+/** The async twin of every transaction operation of the catalogue. */
+export type AsyncTransactionMethods = CreateMethods<AsyncTask, AsyncCallOptions>;
 
 export interface AsyncApi extends AsyncTransactionMethods {
   transactions: {
@@ -142,75 +138,54 @@ export function createAsyncApi(deps: AsyncDeps): AsyncApi {
 
   const idFromUrl = (url: string) => decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
 
-  const transactionMethods = Object.fromEntries(
-    Object.entries(TRANSACTION_OPERATIONS).map(([name, op]) => [
-      name,
-      {
-        create: (request: unknown, opts?: AsyncCallOptions) =>
-          submit("POST", `/async${op.path}`, request, opts),
-      },
-    ]),
-  ) as AsyncTransactionMethods;
+  // The async twin of each catalogue operation: a GET takes the id its path names, a POST a request.
+  const methods = eachOperation((op, name) => {
+    const headers = OPERATION_HEADERS[name];
+    return (arg: unknown, opts?: AsyncCallOptions) =>
+      op.method === "GET"
+        ? submit("GET", fillPath(op.asyncPath, arg), undefined, opts)
+        : submit("POST", op.asyncPath, arg ?? {}, opts, headers);
+  });
 
   return {
-    ...transactionMethods,
-    transactions: {
-      get: (uid, opts) => submit("GET", `/async/transactions/${encodeId(uid, "uid")}`, undefined, opts),
-      byTrackingId: (id, opts) =>
-        submit("GET", `/async/v2/transactions/tracking_id/${encodeId(id, "tracking_id")}`, undefined, opts),
-    },
-    balance: {
-      get: (request = {}, opts) => submit("POST", "/async/balance", request, opts, { "X-API-Version": "2" }),
-    },
+    ...(methods as unknown as AsyncTransactionMethods & Pick<AsyncApi, "transactions" | "balance">),
     statusUrl: (ref) => resolve(ref, "status"),
     resultUrl: (ref) => resolve(ref, "result"),
 
     async status(ref, opts = {}) {
       const url = resolve(ref, "status");
       const res = await read(url, opts, "idempotent");
-      const body = res.body;
-      const requestId =
-        isObject(body) && typeof body.request_id === "string" ? body.request_id : idFromUrl(url);
-      if (res.status === 404) return { state: "unknown", request_id: requestId };
-      if (res.status < 200 || res.status > 299) throw core.errorFor(res, "GET", url);
-      if (isObject(body) && body.status === "processing")
-        return { state: "processing", request_id: requestId };
-      if (isObject(body) && body.status === "completed") {
-        const responseUrl =
-          typeof body.response_url === "string" ? body.response_url : resolve(requestId, "result");
-        return { state: "completed", request_id: requestId, response_url: responseUrl };
-      }
-      if (isObject(body) && body.status === "unknown") return { state: "unknown", request_id: requestId };
-      throw invalidAnswer(ctxOf(res, "GET", url), res, "a known task status");
+      const v = classifyStatus(res.status, res.body, idFromUrl(url));
+      if (v.state === "error") throw core.errorFor(res, "GET", url);
+      if (v.state === "invalid") throw invalidAnswer(ctxOf(res, "GET", url), res, "a known task status");
+      if (v.state !== "completed") return v;
+      const response_url = v.response_url ?? resolve(v.request_id, "result");
+      return { state: "completed", request_id: v.request_id, response_url };
     },
 
     async result(ref, opts = {}) {
       const url = resolve(ref, "result");
       const res = await read(url, opts, "read-once");
-      const body = res.body;
-      const requestId =
-        isObject(body) && typeof body.request_id === "string" ? body.request_id : idFromUrl(url);
-      const taskOnly =
-        isObject(body) && !("transaction" in body) && !("transactions" in body) && !("result" in body);
-      if (res.status === 425 || (res.status === 200 && taskOnly && body.status === "processing")) {
-        return { state: "processing", status: res.status, request_id: requestId };
+      const v = classifyResult(res.status, res.body, idFromUrl(url));
+      switch (v.state) {
+        case "processing":
+        case "unknown":
+          return v;
+        case "completed":
+          return { state: "completed", status: 200, data: v.body as AsyncResultBody };
+        case "invalid":
+          throw invalidAnswer(ctxOf(res, "GET", url), res, "a JSON object");
+        case "not_served":
+          throw core.errorFor(res, "GET", url);
+        default:
+          return {
+            state: "failed",
+            status: v.status,
+            candidate: v.state === "candidate",
+            error: core.errorFor(res, "GET", url),
+            body: core.options.redact.value(v.body),
+          };
       }
-      if (res.status === 404 && taskOnly && body.status === "unknown") {
-        return { state: "unknown", status: 404, request_id: requestId };
-      }
-      if (res.status === 200) {
-        if (!isObject(body)) throw invalidAnswer(ctxOf(res, "GET", url), res, "a JSON object");
-        return { state: "completed", status: 200, data: body as AsyncResultBody };
-      }
-      // 401 is about this read's credentials, not the task: the task was authenticated at submit.
-      if (res.status === 401 || res.status === 429 || res.status === 503)
-        throw core.errorFor(res, "GET", url);
-      return {
-        state: "failed",
-        status: res.status,
-        error: core.errorFor(res, "GET", url),
-        body: core.options.redact.value(body),
-      };
     },
   };
 }

@@ -2,11 +2,12 @@ import createFetchClient, { type Client as FetchClient } from "openapi-fetch";
 import { type AsyncApi, createAsyncApi } from "./async.js";
 import { configError, invalidAnswer, type RequestContext } from "./core/fail.js";
 import { type CallOptions, HttpCore, type RawResponse, type RetryMode } from "./core/http.js";
+import { type TracerLike, tracingObserver } from "./core/tracing.js";
 import type { paths } from "./generated/schema.js";
 
 export type { CallOptions };
 
-import { encodeId, TRANSACTION_OPERATIONS, type TransactionOperationName } from "./operations.js";
+import { type CreateMethods, eachOperation, fillPath, OPERATION_HEADERS } from "./operations.js";
 import { createRedactor, type Redactor } from "./redact.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 import { nodeTransport } from "./transport/node.js";
@@ -14,8 +15,6 @@ import { fetchTransport, type Transport } from "./transport/types.js";
 import type {
   BalanceRequest,
   BalanceResponse,
-  Ok,
-  RequestOf,
   Transaction,
   TransactionListResponse,
   TransactionResponse,
@@ -29,21 +28,26 @@ export interface ClientOptions {
   /** Secret key: the HTTP Basic password. Never logged, never in an error. */
   secretKey: string;
   /** Gateway origin, e.g. a sandbox. Default: the production gateway. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** A fetch-compatible function (proxies, tests); the default is Node's http client on a keep-alive agent. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** A transport, e.g. `undiciTransport()` from `@paycross/client/undici`. */
-  transport?: Transport;
+  transport?: Transport | undefined;
   /** Per-attempt timeout in milliseconds. Default 30 000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Extra headers on every request (e.g. `X-API-Version` is set per operation, do not set it here). */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** Retry policy, or `false` for none. Only idempotent requests are ever retried. */
-  retry?: Partial<RetryPolicy> | false;
+  retry?: Partial<RetryPolicy> | false | undefined;
   /** Other origins that status and result URLs may point to. Credentials are sent there too. */
-  trustedOrigins?: string[];
+  trustedOrigins?: string[] | undefined;
+  /**
+   * OpenTelemetry: one client span per HTTP attempt. Default: the global tracer when
+   * `@opentelemetry/api` is installed (no work at all when it is not); a tracer of your own; or `false`.
+   */
+  tracer?: TracerLike | false | undefined;
   /** The largest answer read, in bytes; past it the read stops with `PayCrossResponseTooLargeError`. Default 4 MiB. */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
 }
 
 /** 4 MiB: a page of 10 transactions is a few KB; anything near this is not a gateway answer. */
@@ -59,14 +63,8 @@ export interface TransactionResult {
   idempotencyKey: string | undefined;
 }
 
-type TransactionMethods = {
-  [K in TransactionOperationName]: {
-    create(
-      request: RequestOf<(typeof TRANSACTION_OPERATIONS)[K]["operationId"]>,
-      options?: CallOptions,
-    ): Promise<TransactionResult>;
-  };
-};
+/** `payments`, `authorizations`, ..., `credits`: one `create` per transaction operation of the catalogue. */
+export type TransactionMethods = CreateMethods<TransactionResult, CallOptions>;
 
 export interface PayCrossClient extends TransactionMethods {
   transactions: {
@@ -168,6 +166,7 @@ export function createClient(options: ClientOptions): PayCrossClient {
     retry,
     redact,
     maxResponseBytes: checkMaxResponseBytes(options.maxResponseBytes),
+    observer: options.tracer === false ? undefined : tracingObserver(options.tracer),
   });
 
   const ensureOk = (res: RawResponse, method: string, url: string) => {
@@ -218,15 +217,29 @@ export function createClient(options: ClientOptions): PayCrossClient {
     return { transaction: data.transaction, data, idempotencyKey: res.idempotencyKey };
   };
 
-  const transactionMethods = Object.fromEntries(
-    Object.entries(TRANSACTION_OPERATIONS).map(([name, op]) => [
-      name,
-      {
-        create: async (request: unknown, opts?: CallOptions) =>
-          asTransaction(await call("POST", op.path, opts, { request }), "POST", baseUrl + op.path),
-      },
-    ]),
-  ) as TransactionMethods;
+  // Each answer read by the schema the catalogue promises for it.
+  const read = (schema: string, res: RawResponse, method: string, url: string) => {
+    if (schema === "TransactionResponse") return asTransaction(res, method, url);
+    const data = res.body as TransactionListResponse | BalanceResponse | undefined;
+    if (schema === "TransactionListResponse") {
+      if (!data || !Array.isArray((data as TransactionListResponse).transactions))
+        throw invalidAnswer(ctxOf(res, method, url), res, "a transactions list");
+      return { transactions: (data as TransactionListResponse).transactions, data };
+    }
+    return { data, idempotencyKey: res.idempotencyKey };
+  };
+  // Every named method, derived from the catalogue: a GET takes the id its path names, a POST a request.
+  const methods = eachOperation((op, name) => {
+    const headers = OPERATION_HEADERS[name];
+    return async (arg: unknown, opts?: CallOptions) => {
+      const path = op.method === "GET" ? fillPath(op.syncPath, arg) : op.syncPath;
+      const res = await call(op.method, path, opts, {
+        request: arg ?? {},
+        ...(headers ? { headers } : {}),
+      });
+      return read(op.responseSchema, res, op.method, baseUrl + path);
+    };
+  });
 
   const raw = createFetchClient<paths>({
     baseUrl,
@@ -264,32 +277,12 @@ export function createClient(options: ClientOptions): PayCrossClient {
     },
   });
 
-  const client: PayCrossClient = {
-    ...transactionMethods,
-    transactions: {
-      get: async (uid, opts) => {
-        const path = `/transactions/${encodeId(uid, "uid")}`;
-        return asTransaction(await call("GET", path, opts), "GET", baseUrl + path);
-      },
-      byTrackingId: async (trackingId, opts) => {
-        const path = `/v2/transactions/tracking_id/${encodeId(trackingId, "tracking_id")}`;
-        const res = await call("GET", path, opts);
-        const data = res.body as TransactionListResponse;
-        if (!data || !Array.isArray(data.transactions))
-          throw invalidAnswer(ctxOf(res, "GET", baseUrl + path), res, "a transactions list");
-        return { transactions: data.transactions, data };
-      },
-    },
-    balance: {
-      get: async (request = {}, opts) => {
-        const res = await call("POST", "/balance", opts, { request, headers: { "X-API-Version": "2" } });
-        return { data: res.body as Ok<"getBalance">, idempotencyKey: res.idempotencyKey };
-      },
-    },
+  const client = {
+    ...methods,
     async: createAsyncApi({ core, baseUrl, trustedOrigins: options.trustedOrigins ?? [], call }),
     raw,
     baseUrl,
     redact,
-  };
+  } as unknown as PayCrossClient;
   return client;
 }

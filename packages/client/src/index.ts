@@ -8,12 +8,13 @@ export {
   type PayCrossClient,
   type TransactionResult,
 } from "./client.js";
+export type { SpanLike, TracerLike } from "./core/tracing.js";
+export * from "./deprecated.js";
 export {
   type AnyPayCrossError,
   type ClientErrorStatus,
   type ErrorBody,
   type ErrorKind,
-  errorClassForStatus,
   type FieldErrors,
   isPayCrossError,
   PayCrossAbortError,
@@ -41,15 +42,8 @@ export {
 } from "./errors.js";
 export type { components, operations, paths, webhooks } from "./generated/schema.js";
 export { TRANSACTION_OPERATIONS, type TransactionOperationName } from "./operations.js";
-export { createRedactor, type Redactor, redact } from "./redact.js";
-export {
-  backoffDelay,
-  DEFAULT_RETRY,
-  MAX_TIMER_MS,
-  parseRetryAfter,
-  type RetryPolicy,
-  sleep,
-} from "./retry.js";
+export { type Redactor, redact } from "./redact.js";
+export type { RetryPolicy } from "./retry.js";
 export { type NodeTransportOptions, nodeTransport } from "./transport/node.js";
 export {
   fetchTransport,

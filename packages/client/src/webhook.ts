@@ -20,9 +20,9 @@ export interface NotificationInput {
 
 export interface NotificationVerifier {
   /** The shop's public key: bare Base64 DER (as the back office shows it) or PEM. */
-  publicKey?: string;
-  shopId?: string | number;
-  secretKey?: string;
+  publicKey?: string | undefined;
+  shopId?: string | number | undefined;
+  secretKey?: string | undefined;
 }
 
 /**

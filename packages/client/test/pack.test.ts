@@ -17,7 +17,7 @@ const pnpm = (args: string[], cwd: string) =>
   });
 
 describe("the packed tarball", () => {
-  it("installs outside the workspace, imports (ESM and CJS) and type-checks", { timeout: 120_000 }, () => {
+  it("installs outside the workspace, imports (ESM and CJS) and type-checks", { timeout: 600_000 }, () => {
     pnpm(["pack", "--pack-destination", work], pkgDir);
     const tarball = readdirSync(work).find((f) => f.endsWith(".tgz"));
     expect(tarball).toBeDefined();
@@ -77,5 +77,15 @@ console.log(typeof createClient, typeof PayCrossValidationError, status);
       { cwd: app, encoding: "utf8" },
     );
     expect(cjs.trim()).toBe("function");
+    const internal = execFileSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        'import("@paycross/client/internal").then(m => console.log(typeof m.MinHeap, typeof m.classifyResult))',
+      ],
+      { cwd: app, encoding: "utf8" },
+    );
+    expect(internal.trim()).toBe("function function");
   });
 });

@@ -7,7 +7,7 @@ import {
   type TransactionResult,
   type TransactionStatus,
 } from "../src/index.js";
-import type { AsyncTwinsExist } from "../src/operations.js";
+import type { CataloguePathsExist } from "../src/operations.js";
 
 declare const client: PayCrossClient;
 
@@ -55,7 +55,7 @@ describe("types", () => {
     if (r.state === "completed") expectTypeOf(r.status).toEqualTypeOf<200>();
     if (r.state === "failed") expectTypeOf(r.error.status).toEqualTypeOf<number | undefined>();
     if (r.state === "unknown") expectTypeOf(r.status).toEqualTypeOf<404>();
-    expectTypeOf<AsyncTwinsExist>().toEqualTypeOf<true>();
+    expectTypeOf<CataloguePathsExist>().toEqualTypeOf<true>();
   });
 
   it("expose the transaction type", () => {

@@ -30,3 +30,20 @@ export function brandOf(cardNumber: string): string {
 
 export const DECLINE_MESSAGE = "Payment was declined";
 export const INTERNAL_ERROR_MESSAGE = "We're sorry, but something went wrong";
+
+/** The card number checksum: a number that fails it is refused before anything else. */
+export function luhn(number: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = number.length - 1; i >= 0; i--) {
+    let d = number.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return number.length >= 12 && sum % 10 === 0;
+}

@@ -5,7 +5,13 @@ import packageJson from "../package.json" with { type: "json" };
 import { TEST_CARDS } from "./cards.js";
 import { ManualClock, SkewClock } from "./clock.js";
 import type { Fault } from "./faults.js";
-import { DEFAULT_SECRET_KEY, DEFAULT_SHOP_ID, startMockGateway } from "./server.js";
+import {
+  DEFAULT_SECRET_KEY,
+  DEFAULT_SHOP_ID,
+  type MockGateway,
+  type MockGatewayOptions,
+  startMockGateway,
+} from "./server.js";
 
 const HELP = `paycross-mock-gateway: a stateful PayCross gateway simulator
 
@@ -52,10 +58,11 @@ function int(
   return n;
 }
 
-async function main(): Promise<void> {
-  let values: Record<string, string | boolean | undefined>;
+type Flags = Record<string, string | boolean | undefined>;
+
+function parseFlags(): Flags {
   try {
-    ({ values } = parseArgs({
+    return parseArgs({
       options: {
         port: { type: "string" },
         host: { type: "string" },
@@ -74,59 +81,60 @@ async function main(): Promise<void> {
       },
       strict: true,
       allowPositionals: false,
-    }));
+    }).values;
   } catch (e) {
     fail((e as Error).message);
   }
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return;
+}
+
+function readFaults(path: string | undefined): Fault[] {
+  if (path === undefined) return [];
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    fail(`--faults: cannot read ${path}: ${(e as Error).message}`);
   }
-  if (values.version) {
-    process.stdout.write(`${packageJson.version}\n`);
-    return;
+  try {
+    return JSON.parse(text) as Fault[];
+  } catch (e) {
+    fail(`--faults: ${path} is not valid JSON: ${(e as Error).message}`);
   }
+}
+
+function optionsFrom(values: Flags, secretKey: string): MockGatewayOptions {
+  const str = (name: string) => values[name] as string | undefined;
+  return {
+    port: int("port", str("port"), 4010, 0, 65535),
+    host: str("host") ?? "127.0.0.1",
+    shopId: str("shop-id") ?? DEFAULT_SHOP_ID,
+    secretKey,
+    asyncDelayMs: int("async-delay-ms", str("async-delay-ms"), 100),
+    incompleteResolveMs: int("incomplete-resolve-ms", str("incomplete-resolve-ms"), 1000),
+    admin: Boolean(values.admin),
+    faults: readFaults(str("faults")),
+    faultSeed: int("fault-seed", str("fault-seed"), 1),
+    ...(values["manual-clock"] ? { clock: new ManualClock() } : {}),
+    ...(values["skew-clock"] ? { clock: new SkewClock() } : {}),
+    ...(values["public-url"] ? { publicUrl: str("public-url") } : {}),
+  };
+}
+
+async function main(): Promise<void> {
+  const values = parseFlags();
+  if (values.help) return void process.stdout.write(`${HELP}\n`);
+  if (values.version) return void process.stdout.write(`${packageJson.version}\n`);
   if (values["manual-clock"] && !values.admin)
     fail("--manual-clock needs --admin (time only moves through the admin endpoint)");
-  let faults: Fault[] = [];
-  if (typeof values.faults === "string") {
-    let text: string;
-    try {
-      text = readFileSync(values.faults, "utf8");
-    } catch (e) {
-      fail(`--faults: cannot read ${values.faults}: ${(e as Error).message}`);
-    }
-    try {
-      faults = JSON.parse(text) as Fault[];
-    } catch (e) {
-      fail(`--faults: ${values.faults} is not valid JSON: ${(e as Error).message}`);
-    }
-  }
   const secretKey =
     (values["secret-key"] as string | undefined) ??
     process.env.PAYCROSS_MOCK_SECRET_KEY ??
     DEFAULT_SECRET_KEY;
-  let gateway: Awaited<ReturnType<typeof startMockGateway>>;
+  let gateway: MockGateway;
   try {
-    gateway = await startMockGateway({
-      port: int("port", values.port as string | undefined, 4010, 0, 65535),
-      host: (values.host as string | undefined) ?? "127.0.0.1",
-      shopId: (values["shop-id"] as string | undefined) ?? DEFAULT_SHOP_ID,
-      secretKey,
-      asyncDelayMs: int("async-delay-ms", values["async-delay-ms"] as string | undefined, 100),
-      incompleteResolveMs: int(
-        "incomplete-resolve-ms",
-        values["incomplete-resolve-ms"] as string | undefined,
-        1000,
-      ),
-      admin: Boolean(values.admin),
-      faults,
-      faultSeed: int("fault-seed", values["fault-seed"] as string | undefined, 1),
-      ...(values["manual-clock"] ? { clock: new ManualClock() } : {}),
-      ...(values["skew-clock"] ? { clock: new SkewClock() } : {}),
-      ...(values["public-url"] ? { publicUrl: values["public-url"] as string } : {}),
-    });
+    gateway = await startMockGateway(optionsFrom(values, secretKey));
   } catch (e) {
+    // Bad options (code "config") and a port that cannot be bound are both usage problems: exit 2.
     fail((e as Error).message);
   }
   const stop = () => {

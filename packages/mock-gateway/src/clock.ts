@@ -1,3 +1,5 @@
+import { payCrossError } from "@paycross/client";
+
 /** Time as the gateway sees it. Tests use a ManualClock to jump 24 hours instead of waiting. */
 export interface Clock {
   now(): number;
@@ -19,12 +21,13 @@ export class ManualClock implements Clock {
   /** Moves time forward; everything due by then (async tasks, 3-D Secure resolutions) happens at once. */
   advance(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0)
-      throw new RangeError(`advance needs a non-negative number of ms, got ${ms}`);
+      throw payCrossError("usage", `advance needs a non-negative number of ms, got ${ms}`);
     this.current += ms;
     this.notify();
   }
   set(epochMs: number): void {
-    if (!Number.isFinite(epochMs) || epochMs < this.current) throw new RangeError("time only moves forward");
+    if (!Number.isFinite(epochMs) || epochMs < this.current)
+      throw payCrossError("usage", "time only moves forward");
     this.advance(epochMs - this.current);
   }
   protected notify(): void {
@@ -52,7 +55,7 @@ export class SkewClock extends ManualClock {
   }
   override advance(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0)
-      throw new RangeError(`advance needs a non-negative number of ms, got ${ms}`);
+      throw payCrossError("usage", `advance needs a non-negative number of ms, got ${ms}`);
     this.skew += ms;
     this.notify();
   }

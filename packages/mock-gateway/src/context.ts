@@ -1,14 +1,14 @@
 /** What the routes share: the gateway's state and collaborators, built once by `startMockGateway`. */
-import type { Contract } from "@paycross/spec";
+import { type Contract, getContract } from "@paycross/spec";
 import { INTERNAL_ERROR_MESSAGE } from "./cards.js";
-import type { Clock, ManualClock } from "./clock.js";
-import type { FaultInjector } from "./faults.js";
-import type { IdempotencyStore } from "./idempotency.js";
-import type { Ledger } from "./state/ledger.js";
-import type { Scheduler } from "./state/scheduler.js";
-import type { TaskStore } from "./state/tasks.js";
+import { type Clock, ManualClock, systemClock } from "./clock.js";
+import { type Fault, FaultInjector } from "./faults.js";
+import { IdempotencyStore } from "./idempotency.js";
+import { Ledger } from "./state/ledger.js";
+import { Scheduler } from "./state/scheduler.js";
+import { TaskStore } from "./state/tasks.js";
 import type { Answer } from "./types.js";
-import type { WebhookSender } from "./webhooks.js";
+import { type WebhookOptions, WebhookSender } from "./webhooks.js";
 
 export interface GatewayStats {
   requests: number;
@@ -42,4 +42,56 @@ export function internalError(stats: GatewayStats, e: unknown): Answer {
   stats.internalErrors++;
   stats.lastInternalError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   return { status: 500, body: { message: INTERNAL_ERROR_MESSAGE } };
+}
+
+export interface ContextOptions {
+  clock?: Clock;
+  asyncDelayMs?: number | ((operationId: string, request: unknown) => number);
+  incompleteResolveMs?: number;
+  faults?: Fault[];
+  faultSeed?: number;
+  admin?: boolean;
+  webhooks?: WebhookOptions;
+  authorization: string;
+  publicUrl: () => string;
+  reset: () => void;
+}
+
+/** The gateway's state and collaborators, wired to each other (ledger events → webhooks and timers). */
+export function buildContext(o: ContextOptions): GatewayContext {
+  const clock = o.clock ?? systemClock;
+  const manual = clock instanceof ManualClock ? clock : undefined;
+  const stats: GatewayStats = { requests: 0, byOperation: {}, internalErrors: 0 };
+  const incompleteResolveMs = o.incompleteResolveMs ?? 1_000;
+  const webhooks = new WebhookSender(o.authorization, o.webhooks);
+  const scheduler = new Scheduler(clock, manual?.passesOnItsOwn ?? true, (e) => void internalError(stats, e));
+  const ledger: Ledger = new Ledger(clock, o.publicUrl, {
+    changed(tx) {
+      if (tx.notification_url) webhooks.send(tx.notification_url, ledger.render(tx));
+    },
+    scheduleResolution(uid, finalStatus) {
+      scheduler.at(clock.now() + incompleteResolveMs, () => ledger.resolve(uid, finalStatus));
+    },
+  });
+  return {
+    contract: getContract().precompile(),
+    clock,
+    manual,
+    ledger,
+    tasks: new TaskStore(clock),
+    scheduler,
+    idempotency: new IdempotencyStore(clock),
+    faults: new FaultInjector(o.faults ?? [], o.faultSeed ?? 1),
+    webhooks,
+    stats,
+    admin: Boolean(o.admin),
+    authorization: o.authorization,
+    asyncDelay(operationId, request) {
+      const d = o.asyncDelayMs;
+      const ms = typeof d === "function" ? d(operationId, request) : (d ?? 100);
+      return Number.isFinite(ms) && ms >= 0 ? ms : 0;
+    },
+    publicUrl: o.publicUrl,
+    reset: o.reset,
+  };
 }

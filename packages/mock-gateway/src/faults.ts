@@ -2,6 +2,7 @@
  * Fault injection for reliability tests: deterministic for a seed, per route and per rate, off by default.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { payCrossError } from "@paycross/client";
 import { INTERNAL_ERROR_MESSAGE } from "./cards.js";
 import { send } from "./http/respond.js";
 
@@ -46,27 +47,31 @@ export class FaultInjector {
     this.set(faults, seed);
   }
 
-  /** Replaces the faults (and reseeds). Throws a RangeError naming the bad field. */
+  /** Replaces the faults (and reseeds). Throws a PayCrossError with code `config` naming the bad field. */
   set(faults: Fault[], seed?: number): void {
-    if (!Array.isArray(faults)) throw new RangeError("faults must be an array");
+    if (!Array.isArray(faults)) throw payCrossError("config", "faults must be an array");
     faults.forEach((f, i) => {
-      if (!f || typeof f !== "object") throw new RangeError(`faults[${i}] must be an object`);
+      if (!f || typeof f !== "object") throw payCrossError("config", `faults[${i}] must be an object`);
       if (!KINDS.includes(f.kind))
-        throw new RangeError(`faults[${i}].kind must be one of ${KINDS.join(", ")}`);
+        throw payCrossError("config", `faults[${i}].kind must be one of ${KINDS.join(", ")}`);
       if (f.rate !== undefined && !(typeof f.rate === "number" && f.rate >= 0 && f.rate <= 1))
-        throw new RangeError(`faults[${i}].rate must be a number from 0 to 1`);
+        throw payCrossError("config", `faults[${i}].rate must be a number from 0 to 1`);
       if (f.status !== undefined && !(Number.isInteger(f.status) && f.status >= 500 && f.status <= 599))
-        throw new RangeError(`faults[${i}].status must be a 5xx status`);
+        throw payCrossError("config", `faults[${i}].status must be a 5xx status`);
       if (
         f.latencyMs !== undefined &&
         !(typeof f.latencyMs === "number" && f.latencyMs >= 0 && f.latencyMs <= 60_000)
       )
-        throw new RangeError(`faults[${i}].latencyMs must be 0..60000`);
+        throw payCrossError("config", `faults[${i}].latencyMs must be 0..60000`);
       if (
         f.routes !== undefined &&
         !(Array.isArray(f.routes) && f.routes.every((r) => typeof r === "string"))
       )
-        throw new RangeError(`faults[${i}].routes must be an array of strings`);
+        throw payCrossError("config", `faults[${i}].routes must be an array of strings`);
+      if (f.times !== undefined && !(Number.isInteger(f.times) && f.times >= 0))
+        throw payCrossError("config", `faults[${i}].times must be a whole number`);
+      if (f.retryAfter !== undefined && typeof f.retryAfter !== "string")
+        throw payCrossError("config", `faults[${i}].retryAfter must be a string`);
     });
     this.faults = faults.map((f) => ({ ...f, used: 0 }));
     if (seed !== undefined) this.random = prng(seed);

@@ -1,5 +1,6 @@
 export { type CardOutcome, TEST_CARDS } from "./cards.js";
 export { type Clock, ManualClock, SkewClock, systemClock } from "./clock.js";
+export type { GatewayStats } from "./context.js";
 export type { Fault, FaultKind } from "./faults.js";
 export {
   DEFAULT_SECRET_KEY,

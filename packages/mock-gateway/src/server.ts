@@ -2,19 +2,14 @@
  * `startMockGateway`: builds the gateway's state and collaborators and wires them to an HTTP server.
  * The request pipeline is in `pipeline.ts`, the routes in `routes/`, the books in `state/`.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
-import { getContract } from "@paycross/spec";
-import { type Clock, ManualClock, systemClock } from "./clock.js";
-import type { GatewayContext, GatewayStats } from "./context.js";
-import { type Fault, FaultInjector } from "./faults.js";
-import { send } from "./http/respond.js";
-import { IdempotencyStore } from "./idempotency.js";
+import type { AddressInfo } from "node:net";
+import { payCrossError } from "@paycross/client";
+import type { Clock } from "./clock.js";
+import { buildContext, type GatewayStats } from "./context.js";
+import type { Fault, FaultInjector } from "./faults.js";
+import { createHttpServer } from "./http/server.js";
 import { createHandler } from "./pipeline.js";
-import { Ledger } from "./state/ledger.js";
-import { Scheduler } from "./state/scheduler.js";
-import { TaskStore } from "./state/tasks.js";
-import { type WebhookOptions, WebhookSender } from "./webhooks.js";
+import type { WebhookOptions, WebhookSender } from "./webhooks.js";
 
 export interface MockGatewayOptions {
   /** Port to listen on; 0 (default) picks a free one. */
@@ -65,49 +60,17 @@ export interface MockGateway {
 export const DEFAULT_SHOP_ID = "361";
 export const DEFAULT_SECRET_KEY = "mock-secret-key-361";
 export async function startMockGateway(options: MockGatewayOptions = {}): Promise<MockGateway> {
+  checkOptions(options);
   const shopId = options.shopId ?? DEFAULT_SHOP_ID;
   const secretKey = options.secretKey ?? DEFAULT_SECRET_KEY;
-  const clock = options.clock ?? systemClock;
-  const manual = clock instanceof ManualClock ? clock : undefined;
-  const authorization = `Basic ${Buffer.from(`${shopId}:${secretKey}`).toString("base64")}`;
-  const stats: GatewayStats = { requests: 0, byOperation: {}, internalErrors: 0 };
-  const incompleteResolveMs = options.incompleteResolveMs ?? 1_000;
-  const webhooks = new WebhookSender(authorization, options.webhooks);
-  const scheduler = new Scheduler(clock, manual?.passesOnItsOwn ?? true, (e) => {
-    stats.internalErrors++;
-    stats.lastInternalError = String(e);
-  });
-  const tasks = new TaskStore(clock);
   let publicUrl = "";
-  const ledger: Ledger = new Ledger(clock, () => publicUrl, {
-    changed(tx) {
-      if (tx.notification_url) webhooks.send(tx.notification_url, ledger.render(tx));
-    },
-    scheduleResolution(uid, finalStatus) {
-      scheduler.at(clock.now() + incompleteResolveMs, () => ledger.resolve(uid, finalStatus));
-    },
-  });
-  const ctx: GatewayContext = {
-    contract: getContract().precompile(),
-    clock,
-    manual,
-    ledger,
-    tasks,
-    scheduler,
-    idempotency: new IdempotencyStore(clock),
-    faults: new FaultInjector(options.faults ?? [], options.faultSeed ?? 1),
-    webhooks,
-    stats,
-    admin: Boolean(options.admin),
-    authorization,
-    asyncDelay(operationId, request) {
-      const d = options.asyncDelayMs;
-      const ms = typeof d === "function" ? d(operationId, request) : (d ?? 100);
-      return Number.isFinite(ms) && ms >= 0 ? ms : 0;
-    },
+  const ctx = buildContext({
+    ...options,
+    authorization: `Basic ${Buffer.from(`${shopId}:${secretKey}`).toString("base64")}`,
     publicUrl: () => publicUrl,
     reset: () => gateway.reset(),
-  };
+  });
+  const { clock, manual, scheduler, tasks, webhooks } = ctx;
   const unsubscribe = manual?.onAdvance(() => {
     scheduler.runDue();
     tasks.sweep();
@@ -131,14 +94,17 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
     clock,
     faults: ctx.faults,
     webhooks,
-    stats,
+    stats: ctx.stats,
     advance(ms) {
       if (!manual)
-        throw new Error("advance() needs a ManualClock: startMockGateway({ clock: new ManualClock() })");
+        throw payCrossError(
+          "usage",
+          "advance() needs a ManualClock: startMockGateway({ clock: new ManualClock() })",
+        );
       manual.advance(ms);
     },
     reset() {
-      ledger.clear();
+      ctx.ledger.clear();
       tasks.clear();
       ctx.idempotency.clear();
       ctx.faults.set([]);
@@ -156,38 +122,20 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
   return gateway;
 }
 
-function createHttpServer(
-  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
-  requestTimeoutMs: number,
-): { server: Server; sockets: Set<Socket> } {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer(
-    {
-      keepAliveTimeout: 5_000,
-      // A client that sends part of a request and stops gets 408 instead of holding a socket forever.
-      requestTimeout: requestTimeoutMs,
-      headersTimeout: Math.min(10_000, requestTimeoutMs),
-      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(requestTimeoutMs / 4))),
-    },
-    (req, res) => {
-      handle(req, res).catch((e: unknown) => {
-        // A bug in the mock must still answer (and say so), never hang the caller.
-        if (!res.headersSent) send(res, 500, { message: `mock gateway bug: ${(e as Error).message}` });
-        else res.destroy();
-      });
-    },
-  );
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  // Malformed framing (Content-Length with Transfer-Encoding, a bad chunk, a bad header): 400, then close.
-  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
-    if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" && socket.writable) {
-      socket.end("HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
-    } else if (socket.writable) {
-      socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
-    } else socket.destroy();
-  });
-  return { server, sockets };
+/** Options that cannot work are refused at start with a `config` error naming them, not at the first request. */
+function checkOptions(o: MockGatewayOptions): void {
+  const whole = (name: string, v: unknown, min: number, max: number) => {
+    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= min && (v as number) <= max))
+      throw payCrossError("config", `${name} must be a whole number from ${min} to ${max}, got ${String(v)}`);
+  };
+  whole("port", o.port, 0, 65_535);
+  whole("incompleteResolveMs", o.incompleteResolveMs, 0, 2_147_483_647);
+  whole("requestTimeoutMs", o.requestTimeoutMs, 1, 2_147_483_647);
+  if (typeof o.asyncDelayMs === "number") whole("asyncDelayMs", o.asyncDelayMs, 0, 2_147_483_647);
+  if (o.shopId !== undefined && (typeof o.shopId !== "string" || o.shopId === "" || o.shopId.includes(":")))
+    throw payCrossError("config", "shopId must be a non-empty string without ':'");
+  if (o.secretKey !== undefined && (typeof o.secretKey !== "string" || o.secretKey === ""))
+    throw payCrossError("config", "secretKey must be a non-empty string");
+  if (o.publicUrl !== undefined && !URL.canParse(o.publicUrl))
+    throw payCrossError("config", `publicUrl must be an absolute URL, got ${JSON.stringify(o.publicUrl)}`);
 }

@@ -54,6 +54,11 @@ export function expectConforms(operationId: string, status: number, body: unknow
   expect(contract.validateResponseBody(operationId, status, body), `${operationId} ${status} body`).toEqual(
     [],
   );
+  // And nothing the contract does not declare: a field the mock invents would pass a loose schema.
+  expect(
+    contract.unknownResponseFields(operationId, status, body) ?? [],
+    `${operationId} ${status} fields`,
+  ).toEqual([]);
 }
 
 export const card = (outcome: keyof typeof TEST_CARDS = "successful") => ({

@@ -119,7 +119,9 @@ describe("bad input", () => {
 });
 
 describe("webhooks", () => {
-  it("POSTs the transaction, signed with Content-Signature and the shop's Basic credentials, retrying until 200", { timeout: 60_000 }, async () => {
+  it("POSTs the transaction, signed with Content-Signature and the shop's Basic credentials, retrying until 200", {
+    timeout: 60_000,
+  }, async () => {
     const received: Array<{ body: string; signature: string; authorization: string }> = [];
     let failuresLeft = 2;
     const receiver = createServer((req, res) => {

@@ -1,4 +1,4 @@
-import { PayCrossError } from "@paycross/client";
+import { PayCrossLocalError } from "@paycross/client";
 
 /**
  * - `config`: bad options to `PostgresStore.open` (nothing was connected).
@@ -17,11 +17,10 @@ export type PostgresStoreErrorCode =
   | "store_schema";
 
 /** Every error `PostgresStore` throws. Never carries the connection string, a password or a task's body. */
-export class PostgresStoreError extends PayCrossError {
-  readonly code: PostgresStoreErrorCode;
+export class PostgresStoreError extends PayCrossLocalError {
+  declare readonly code: PostgresStoreErrorCode;
   constructor(code: PostgresStoreErrorCode, message: string, cause?: unknown) {
-    super({ message, cause });
-    this.code = code;
+    super({ message, code, cause });
   }
 }
 

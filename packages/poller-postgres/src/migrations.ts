@@ -31,6 +31,8 @@ export const MIGRATIONS: readonly Migration[] = [
         next_poll_at timestamptz,
         lease_owner text,
         lease_expires_at timestamptz,
+        -- when the last lease was taken: how long a takeover took, for operators and the chaos test
+        claimed_at timestamptz,
         fencing_token bigint NOT NULL DEFAULT 0,
         updated_at timestamptz NOT NULL DEFAULT now()
       );

@@ -137,7 +137,8 @@ export class PostgresStore implements SharedTaskStore {
          SELECT id FROM ${this.t} WHERE phase <> 'done' AND next_poll_at <= now()
          ORDER BY next_poll_at LIMIT $2 FOR UPDATE SKIP LOCKED)
        UPDATE ${this.t} t SET lease_owner = $1, lease_expires_at = now() + ${ms("$3")},
-         next_poll_at = now() + ${ms("$3")}, fencing_token = t.fencing_token + 1, updated_at = now()
+         next_poll_at = now() + ${ms("$3")}, fencing_token = t.fencing_token + 1, claimed_at = now(),
+         updated_at = now()
        FROM due WHERE t.id = due.id
        RETURNING t.id, t.state, t.fencing_token`,
       [owner, limit, leaseMs],

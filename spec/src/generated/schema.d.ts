@@ -934,10 +934,15 @@ export interface components {
         PayoutRequestEnvelope: {
             request: components["schemas"]["PayoutRequest"];
         };
-        /** @description The card to credit, by the token of an earlier transaction. A card number is not accepted here. */
+        /**
+         * @description The card to credit, by the token of an earlier transaction. A card number or CVV is refused here: a credit
+         *     never carries card data (DECISIONS.md C1).
+         */
         CreditCardTokenRequest: {
             /** @description A card token returned by an earlier tokenization or payment. */
             token: string;
+            number?: never;
+            verification_value?: never;
         };
         /**
          * @description A credit: sends money to a card identified by the `token` of an earlier transaction on the same shop

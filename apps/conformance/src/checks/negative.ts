@@ -1,5 +1,5 @@
 /** negative: bad input gets a 4xx with the contract's error shape: never a 5xx, never a hang. */
-import { OPERATION_CATALOG } from "@paycross/spec";
+import { OPERATIONS } from "@paycross/spec";
 import { type Context, scenario } from "../context.js";
 import type { CheckId } from "./catalog.js";
 
@@ -7,7 +7,9 @@ export async function run(ctx: Context): Promise<void> {
   const posts = ctx.contract.operations.filter(
     (o) =>
       o.method === "post" &&
-      OPERATION_CATALOG.some((c) => c.sync === o.operationId || c.async === o.operationId),
+      Object.values(OPERATIONS).some(
+        (c) => c.syncOperationId === o.operationId || c.asyncOperationId === o.operationId,
+      ),
   );
   const jobs: Array<Promise<void>> = [];
   for (const op of posts) {

@@ -1,7 +1,11 @@
 /**
- * A valid request for every operation of the contract, in both modes. Child transactions get fresh
- * parents first, so each request is one the gateway must accept.
+ * A valid request for every operation of the spec's catalogue (`OPERATIONS`), in both modes. Paths and
+ * operationIds come from the catalogue; what is written here is only how to fill each request body,
+ * one builder per catalogue name, so a new operation in the catalogue fails to compile until it has
+ * one. Child transactions and credits get fresh parents first, so each request is one the gateway
+ * must accept.
  */
+import { OPERATIONS, type OperationName } from "@paycross/spec";
 import type { Context } from "../context.js";
 import { type SendOptions, TransportFailure } from "../http.js";
 
@@ -17,138 +21,135 @@ export interface PreparedRequest {
 }
 
 type Json = Record<string, unknown>;
+interface Parent {
+  uid: string;
+  amount: number;
+  token?: string;
+  trackingId: string;
+}
 
-async function parent(
-  ctx: Context,
-  kind: "payments" | "authorizations",
-): Promise<{ uid: string; amount: number } | undefined> {
+async function parent(ctx: Context, kind: "payments" | "authorizations"): Promise<Parent | undefined> {
   const body = ctx.payment();
   const operation = kind === "payments" ? "createPayment" : "createAuthorization";
   const res = await ctx.http
     .send({ method: "POST", path: `/transactions/${kind}`, body: { request: body }, operation })
     .catch(noAnswer);
-  const tx = (res?.json as { transaction?: { uid?: string; status?: string } } | undefined)?.transaction;
-  return res?.status === 200 && tx?.uid && tx.status === "successful"
-    ? { uid: tx.uid, amount: body.amount }
-    : undefined;
+  const tx = (
+    res?.json as
+      | { transaction?: { uid?: string; status?: string; credit_card?: { token?: string } } }
+      | undefined
+  )?.transaction;
+  if (res?.status !== 200 || !tx?.uid || tx.status !== "successful") return undefined;
+  return {
+    uid: tx.uid,
+    amount: body.amount,
+    trackingId: body.tracking_id,
+    ...(tx.credit_card?.token ? { token: tx.credit_card.token } : {}),
+  };
 }
 
-/** Requests for the sync operations; async twins use the same body under `/async`. */
+/** What the builders need: a parent per child request, in each mode (a void consumes its authorization). */
+interface Parents {
+  /** The twins differ in amount: two identical child requests within 30 s would be duplicates. */
+  mode: "sync" | "async";
+  payment: Parent | undefined;
+  capture: Parent | undefined;
+  void: Parent | undefined;
+}
+
+const child = (p: Parent | undefined, amount: number, extra: Json = {}) =>
+  p ? { parent_uid: p.uid, amount, duplicate_check: false, ...extra } : undefined;
+
+/** How to fill the request of each catalogue operation: a body, or the path parameters of a query. */
+const BUILDERS: Record<OperationName, (ctx: Context, p: Parents) => Json | undefined> = {
+  payment: (ctx) => ctx.payment(),
+  authorization: (ctx) => ctx.payment(),
+  tokenization: (ctx) => ctx.payment(),
+  checkup: (ctx) => ctx.payment(),
+  capture: (_ctx, p) => child(p.capture, 1),
+  void: (_ctx, p) => child(p.void, p.void?.amount ?? 1),
+  refund: (_ctx, p) => child(p.payment, 1, { reason: "conformance" }),
+  chargeback: (_ctx, p) =>
+    p.payment ? { parent_uid: p.payment.uid, amount: 1, reason: "conformance" } : undefined,
+  credit: (ctx, p) =>
+    p.payment?.token
+      ? {
+          amount: ctx.amount(),
+          currency: ctx.profile.currency,
+          description: "PayCross conformance credit",
+          tracking_id: ctx.trackingId("credit"),
+          test: true,
+          duplicate_check: false,
+          credit_card: { token: p.payment.token },
+        }
+      : undefined,
+  payout: (ctx) => ({
+    amount: ctx.amount(),
+    currency: ctx.profile.currency,
+    description: "PayCross conformance payout",
+    tracking_id: ctx.trackingId("payout"),
+    test: true,
+    duplicate_check: false,
+    recipient_credit_card: ctx.card(),
+  }),
+  balance: (ctx) => ({ currency: ctx.profile.currency }),
+  transaction: (_ctx, p) => (p.payment ? { uid: p.payment.uid } : undefined),
+  transactionsByTrackingId: (_ctx, p) => (p.payment ? { tracking_id: p.payment.trackingId } : undefined),
+};
+
+/** Headers an operation requires (the balance query's API version), read from the contract. */
+function requiredHeaders(ctx: Context, operationId: string): Record<string, string> | undefined {
+  const headers: Record<string, string> = {};
+  for (const p of ctx.contract.parameters(operationId)) {
+    const value = (p.schema as { const?: unknown } | undefined)?.const;
+    if (p.in === "header" && p.required && typeof value === "string") headers[p.name] = value;
+  }
+  return Object.keys(headers).length ? headers : undefined;
+}
+
+function build(
+  ctx: Context,
+  name: OperationName,
+  mode: "sync" | "async",
+  parents: Parents,
+): PreparedRequest | undefined {
+  const entry = OPERATIONS[name];
+  const operationId = mode === "sync" ? entry.syncOperationId : entry.asyncOperationId;
+  const input = BUILDERS[name](ctx, parents);
+  if (!input) return undefined;
+  const template = mode === "sync" ? entry.syncPath : entry.asyncPath;
+  const headers = requiredHeaders(ctx, operationId);
+  if (entry.method === "GET") {
+    const path = template.replace(/\{(\w+)\}/g, (_m, k: string) => encodeURIComponent(String(input[k])));
+    return { operationId, send: { method: "GET", path } };
+  }
+  return {
+    operationId,
+    send: { method: "POST", path: template, body: { request: input }, ...(headers ? { headers } : {}) },
+  };
+}
+
+/** A valid request for each operation in both modes, and what could not be prepared. */
 export async function prepareRequests(
   ctx: Context,
 ): Promise<{ requests: PreparedRequest[]; problems: string[] }> {
-  const problems: string[] = [];
   const [payment, ...auths] = await Promise.all([
     parent(ctx, "payments"),
-    parent(ctx, "authorizations"),
-    parent(ctx, "authorizations"),
-    parent(ctx, "authorizations"),
-    parent(ctx, "authorizations"),
+    ...[0, 1, 2, 3].map(() => parent(ctx, "authorizations")),
   ]);
-  if (!payment) problems.push("could not create a successful payment to refund and charge back");
+  const problems: string[] = [];
+  if (!payment)
+    problems.push("could not create a successful payment to refund, charge back, query and credit");
+  else if (!payment.token) problems.push("the payment's answer has no credit_card.token to credit");
   if (auths.some((a) => !a)) problems.push("could not create successful authorizations to capture and void");
-  const post = (
-    operationId: string,
-    path: string,
-    request: Json,
-    headers?: Record<string, string>,
-  ): PreparedRequest => ({
-    operationId,
-    send: { method: "POST", path, body: { request }, ...(headers ? { headers } : {}) },
-  });
-  const trackingId = ctx.trackingId("query");
-  const forQuery = await ctx.http
-    .send({
-      method: "POST",
-      operation: "createPayment",
-      path: "/transactions/payments",
-      body: { request: ctx.payment("successful", { tracking_id: trackingId }) },
-    })
-    .catch(noAnswer);
-  const queryUid =
-    (forQuery?.json as { transaction?: { uid?: string } } | undefined)?.transaction?.uid ??
-    payment?.uid ??
-    "unknown-uid";
-
-  const requests: PreparedRequest[] = [
-    post("createPayment", "/transactions/payments", ctx.payment()),
-    post("createAuthorization", "/transactions/authorizations", ctx.payment()),
-    post("createTokenization", "/transactions/tokenizations", ctx.payment()),
-    post("createCheckup", "/transactions/checkups", ctx.payment()),
-    post("createPayout", "/transactions/payouts", {
-      amount: ctx.amount(),
-      currency: ctx.profile.currency,
-      description: "PayCross conformance payout",
-      tracking_id: ctx.trackingId("payout"),
-      test: true,
-      duplicate_check: false,
-      recipient_credit_card: ctx.card(),
-    }),
-    post("getBalance", "/balance", { currency: ctx.profile.currency }, { "X-API-Version": "2" }),
-    {
-      operationId: "getTransaction",
-      send: { method: "GET", path: `/transactions/${encodeURIComponent(queryUid)}` },
-    },
-    {
-      operationId: "listTransactionsByTrackingId",
-      send: { method: "GET", path: `/v2/transactions/tracking_id/${encodeURIComponent(trackingId)}` },
-    },
-  ];
-  if (auths[0])
-    requests.push(
-      post("createCapture", "/transactions/captures", {
-        parent_uid: auths[0].uid,
-        amount: 1,
-        duplicate_check: false,
-      }),
-    );
-  if (auths[1])
-    requests.push(
-      post("createVoid", "/transactions/voids", {
-        parent_uid: auths[1].uid,
-        amount: auths[1].amount,
-        duplicate_check: false,
-      }),
-    );
-  if (payment) {
-    requests.push(
-      post("createRefund", "/transactions/refunds", {
-        parent_uid: payment.uid,
-        amount: 1,
-        reason: "conformance",
-        duplicate_check: false,
-      }),
-    );
-    requests.push(
-      post("createChargeback", "/transactions/chargebacks", {
-        parent_uid: payment.uid,
-        amount: 1,
-        reason: "conformance",
-      }),
-    );
-  }
-  // The async twins need parents of their own (a void consumes its authorization).
-  const twins: PreparedRequest[] = requests.map((r) => {
-    let send = { ...r.send, path: `/async${r.send.path}` };
-    if (r.operationId === "createCapture" && auths[2])
-      send = { ...send, body: { request: { parent_uid: auths[2].uid, amount: 1, duplicate_check: false } } };
-    if (r.operationId === "createVoid" && auths[3])
-      send = {
-        ...send,
-        body: { request: { parent_uid: auths[3].uid, amount: auths[3].amount, duplicate_check: false } },
-      };
-    if (
-      ["createPayment", "createAuthorization", "createTokenization", "createCheckup"].includes(r.operationId)
-    )
-      send = { ...send, body: { request: ctx.payment() } };
-    if (r.operationId === "createPayout")
-      send = {
-        ...send,
-        body: { request: { ...(r.send.body as { request: Json }).request, amount: ctx.amount() } },
-      };
-    if (r.operationId === "createRefund" || r.operationId === "createChargeback")
-      send = { ...send, body: { request: { ...(r.send.body as { request: Json }).request, amount: 2 } } };
-    return { operationId: `${r.operationId}Async`, send };
-  });
-  return { requests: [...requests, ...twins], problems };
+  const requests: PreparedRequest[] = [];
+  for (const [mode, capture, voided] of [
+    ["sync", auths[0], auths[1]],
+    ["async", auths[2], auths[3]],
+  ] as const)
+    for (const name of Object.keys(OPERATIONS) as OperationName[]) {
+      const r = build(ctx, name, mode, { mode, payment, capture, void: voided });
+      if (r) requests.push(r);
+    }
+  return { requests, problems };
 }

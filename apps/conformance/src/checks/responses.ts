@@ -6,7 +6,6 @@
 import type { Context } from "../context.js";
 import type { Answer } from "../http.js";
 import { EXPECTED_TYPE } from "./scenario.js";
-import { undeclaredFields } from "./unknown.js";
 
 function checkHeaders(ctx: Context, operationId: string, answer: Answer): string[] {
   const declared = ctx.contract.response(operationId, answer.status)?.headers ?? {};
@@ -49,7 +48,7 @@ function checkBody(
       { ...base, schemaPath: first.schemaPath, instancePath: first.instancePath },
     );
   } else ctx.pass("contract.response_schema_conformance", base);
-  const unknown = undeclaredFields(ctx.contract, operationId, answer.status, answer.json);
+  const unknown = ctx.contract.unknownResponseFields(operationId, answer.status, answer.json) ?? [];
   if (unknown.length)
     ctx.info("contract.unknown_fields", `fields the contract does not declare: ${unknown.join(", ")}`, base);
 }

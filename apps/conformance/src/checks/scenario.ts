@@ -1,5 +1,5 @@
 /** Helpers the scenarios of every suite share: async submit, result polling, the expected `type`. */
-import { OPERATION_CATALOG } from "@paycross/spec";
+import { OPERATIONS } from "@paycross/spec";
 import { type Context, Skip } from "../context.js";
 import type { Answer, SendOptions } from "../http.js";
 import type { CheckId } from "./catalog.js";
@@ -8,25 +8,16 @@ export { Skip, scenario } from "../context.js";
 
 export type Task = { status?: string; request_id?: string; status_url?: string; response_url?: string };
 
-const TRANSACTION_TYPES = new Set([
-  "payment",
-  "authorization",
-  "tokenization",
-  "capture",
-  "void",
-  "refund",
-  "credit",
-  "payout",
-  "checkup",
-  "chargeback",
-]);
-
 /** operationId (sync or async) → the `type` its transaction must have, from the spec's catalogue. */
 export const EXPECTED_TYPE: ReadonlyMap<string, string> = new Map(
-  OPERATION_CATALOG.filter((e) => TRANSACTION_TYPES.has(e.name)).flatMap((e) => [
-    [e.sync, e.name],
-    [e.async, e.name],
-  ]),
+  Object.values(OPERATIONS).flatMap((e) =>
+    e.transactionType
+      ? [
+          [e.syncOperationId, e.transactionType],
+          [e.asyncOperationId, e.transactionType],
+        ]
+      : [],
+  ),
 );
 
 /**

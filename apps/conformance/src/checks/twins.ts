@@ -1,5 +1,5 @@
 /** async.result_matches_sync: every async twin's result is its sync operation's standard answer. */
-import { OPERATION_CATALOG } from "@paycross/spec";
+import { OPERATIONS } from "@paycross/spec";
 import type { Context } from "../context.js";
 import { prepareRequests } from "./operations.js";
 import { checkTransactionType } from "./responses.js";
@@ -12,45 +12,41 @@ export async function resultMatchesSync(ctx: Context): Promise<void> {
     requests.filter((r) => r.operationId.endsWith("Async")).map((r) => [r.operationId, r]),
   );
   await Promise.all(
-    OPERATION_CATALOG.map((entry) => {
-      const r = twins.get(entry.async);
+    Object.values(OPERATIONS).map(({ syncOperationId: sync, asyncOperationId: asyncId }) => {
+      const r = twins.get(asyncId);
       if (!r) {
-        ctx.notApplicable(check, "no request could be prepared", { operation: entry.async });
+        ctx.notApplicable(check, "no request could be prepared", { operation: asyncId });
         return Promise.resolve();
       }
       return scenario(async () => {
-        const { res, task } = await submit(ctx, check, r.send, entry.async);
+        const { res, task } = await submit(ctx, check, r.send, asyncId);
         if (res.status !== 200 || !task?.response_url) {
           ctx.fail(check, `submit answered ${res.status} without a response_url`, {
-            operation: entry.async,
+            operation: asyncId,
             exchange: res.exchange,
           });
           return;
         }
-        const result = await awaitResult(ctx, task.response_url, check, entry.async);
-        if (!result || notJson(ctx, check, entry.async, result)) return;
+        const result = await awaitResult(ctx, task.response_url, check, asyncId);
+        if (!result || notJson(ctx, check, asyncId, result)) return;
         if (result.status !== 200) {
           ctx.fail(check, `result answered ${result.status}`, {
-            operation: entry.async,
+            operation: asyncId,
             exchange: result.exchange,
           });
           return;
         }
-        checkTransactionType(ctx, entry.async, result);
-        const issues = ctx.contract.validateResponseBody(entry.sync, 200, result.json) ?? [];
+        checkTransactionType(ctx, asyncId, result);
+        const issues = ctx.contract.validateResponseBody(sync, 200, result.json) ?? [];
         const first = issues[0];
         if (first)
-          ctx.fail(
-            check,
-            `not the ${entry.sync} answer: ${first.instancePath || "(root)"} ${first.message}`,
-            {
-              operation: entry.async,
-              exchange: result.exchange,
-              schemaPath: first.schemaPath,
-              instancePath: first.instancePath,
-            },
-          );
-        else ctx.pass(check, { operation: entry.async, exchange: result.exchange });
+          ctx.fail(check, `not the ${sync} answer: ${first.instancePath || "(root)"} ${first.message}`, {
+            operation: asyncId,
+            exchange: result.exchange,
+            schemaPath: first.schemaPath,
+            instancePath: first.instancePath,
+          });
+        else ctx.pass(check, { operation: asyncId, exchange: result.exchange });
       });
     }),
   );

@@ -9,6 +9,7 @@ import {
   PayCrossConfigError,
   PayCrossConnectionError,
   type PayCrossError,
+  type PayCrossErrorInit,
   PayCrossInvalidResponseError,
   PayCrossRateLimitError,
   PayCrossRedirectError,
@@ -135,4 +136,9 @@ function describeCause(cause: unknown): string {
     return [code, cause.message, inner].filter(Boolean).join(": ");
   }
   return String(cause);
+}
+
+/** The typed error for a status, from parts a sibling package already has (the poller's stored result). */
+export function errorForStatus(init: PayCrossErrorInit & { status: number }): PayCrossError {
+  return new (errorClassForStatus(init.status))(init);
 }

@@ -65,9 +65,13 @@ export interface RawResponse {
 
 /** Hooks around each attempt (tracing); absent means no work at all. */
 export interface AttemptObserver {
-  start(request: { method: string; url: string; attempt: number }): {
-    end(outcome: { status?: number | undefined; error?: unknown }): void;
-  };
+  /** Set while the observer is still getting ready (loading an optional module): awaited first. */
+  ready?: Promise<void> | undefined;
+  start(request: {
+    method: string;
+    url: string;
+    attempt: number;
+  }): { end(outcome: { status?: number | undefined; error?: unknown }): void } | undefined;
 }
 
 export interface HttpCoreOptions {
@@ -140,8 +144,10 @@ export class HttpCore {
       redact: this.options.redact,
     };
 
+    const observer = this.options.observer;
+    if (observer?.ready) await observer.ready;
     for (let attempt = 0; ; attempt++) {
-      const span = this.options.observer?.start({ method: opts.method, url: opts.url, attempt });
+      const span = observer?.start({ method: opts.method, url: opts.url, attempt });
       const got = await this.attempt(opts, headers, timeoutMs);
       if ("redirect" in got) {
         span?.end({ status: got.redirect.status, error: "redirect" });

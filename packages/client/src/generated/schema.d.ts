@@ -144,6 +144,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/transactions/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Credit a tokenized card
+         * @description Sends the amount to the card behind `credit_card.token` (the token of an earlier payment or
+         *     tokenization on the same shop). No card number is sent.
+         */
+        post: operations["createCredit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/transactions/checkups": {
         parameters: {
             query?: never;
@@ -399,6 +420,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/async/transactions/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Credit a tokenized card (asynchronous)
+         * @description Asynchronous twin: answers at once with a task; read the standard answer from `response_url`.
+         *
+         *     Sends the amount to the card behind `credit_card.token`. No card number is sent.
+         */
+        post: operations["createCreditAsync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/async/transactions/checkups": {
         parameters: {
             query?: never;
@@ -608,6 +651,11 @@ export interface components {
          */
         Currency: string;
         /**
+         * @description A URL the gateway calls or sends the customer to, or `""` for none (the vendor's PHP SDK sends `""`
+         *     when the merchant did not set one; see DECISIONS.md L3).
+         */
+        OptionalUrl: string | "";
+        /**
          * @description The card to charge: either the full card data (`number`, `exp_month`, `exp_year`) or a `token`
          *     from an earlier tokenization (optionally with `verification_value`).
          */
@@ -621,10 +669,16 @@ export interface components {
             exp_month?: string | number;
             /** @description Expiry year with four digits, `"2027"` or `2027`. */
             exp_year?: string | number;
-            /** @description A card token returned by an earlier tokenization or payment. */
-            token?: string;
-            skip_three_d_secure_verification?: boolean;
-        } | unknown | unknown;
+            /**
+             * @description A card token returned by an earlier tokenization or payment. `""` or `null` beside a card number
+             *     means no token (older vendor SDKs send it so; DECISIONS.md L5).
+             */
+            token?: string | null;
+            /** @description `""` is how an older vendor SDK sent "not set" (DECISIONS.md L5). */
+            skip_three_d_secure_verification?: boolean | "";
+        } | unknown | {
+            token: string;
+        };
         Customer: {
             ip?: string;
             /** Format: email */
@@ -644,7 +698,7 @@ export interface components {
             state?: string;
             zip?: string;
             address?: string;
-            phone?: string;
+            phone?: string | null;
         };
         /** @description Free-form extra data; the keys below are the ones the gateway interprets. */
         AdditionalData: {
@@ -655,9 +709,10 @@ export interface components {
              *     ]
              */
             contract?: string[];
-            meta?: Record<string, never>;
-            platform_data?: string;
-            integration_data?: string;
+            /** @description Free-form; `[]` is PHP's JSON for an empty map and means the same as `{}` (DECISIONS.md L4). */
+            meta?: Record<string, never> | unknown[];
+            platform_data?: string | null;
+            integration_data?: string | null;
         } & {
             [key: string]: unknown;
         };
@@ -680,18 +735,11 @@ export interface components {
             duplicate_check?: boolean;
             /** @default en */
             language?: string;
-            /**
-             * Format: uri
-             * @description Where the gateway POSTs the transaction notification (webhook).
-             */
-            notification_url?: string;
-            /** Format: uri */
-            verification_url?: string;
-            /**
-             * Format: uri
-             * @description Where the customer returns after 3-D Secure.
-             */
-            return_url?: string;
+            /** @description Where the gateway POSTs the transaction notification (webhook). */
+            notification_url?: components["schemas"]["OptionalUrl"];
+            verification_url?: components["schemas"]["OptionalUrl"];
+            /** @description Where the customer returns after 3-D Secure. */
+            return_url?: components["schemas"]["OptionalUrl"];
             /** @description A test transaction. */
             test?: boolean;
             dynamic_billing_descriptor?: string;
@@ -728,7 +776,7 @@ export interface components {
             exp_year?: number;
             token_provider?: string | null;
             /** @description A token to charge this card again without its number. */
-            token?: string;
+            token?: string | null;
         };
         /** @description The acquirer's answer for this transaction, in a section named after the transaction type. */
         ProcessorSection: {
@@ -741,7 +789,8 @@ export interface components {
             amount?: number;
             currency?: string;
             billing_descriptor?: string | null;
-            gateway_id?: number | null;
+            /** @description The acquirer gateway's id; a number, sent as a string by some deployments (DECISIONS.md L9). */
+            gateway_id?: number | string | null;
         };
         ThreeDSecureVerification: {
             status?: string | null;
@@ -766,6 +815,10 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * @description A transaction. Only `uid`, `status`, `type`, `amount` and `currency` are always present: the vendor's
+         *     own samples omit `message`, `test`, `created_at` and `updated_at` (DECISIONS.md L1).
+         */
         Transaction: {
             uid: string;
             status: components["schemas"]["TransactionStatus"];
@@ -774,17 +827,17 @@ export interface components {
             currency: string;
             description?: string | null;
             tracking_id?: string | null;
-            message: string | null;
-            test: boolean;
+            message?: string | null;
+            test?: boolean;
             payment_method_type?: string;
             /** @description The `uid` of the parent transaction, on captures, voids, refunds and chargebacks. */
             parent_uid?: string;
             reason?: string | null;
             language?: string;
             /** Format: date-time */
-            created_at: string;
+            created_at?: string;
             /** Format: date-time */
-            updated_at: string;
+            updated_at?: string;
             /** Format: date-time */
             paid_at?: string | null;
             /** Format: date-time */
@@ -841,8 +894,7 @@ export interface components {
             amount: components["schemas"]["Amount"];
             /** @default true */
             duplicate_check?: boolean;
-            /** Format: uri */
-            notification_url?: string;
+            notification_url?: components["schemas"]["OptionalUrl"];
         };
         ChildTransactionRequestEnvelope: {
             request: components["schemas"]["ChildTransactionRequest"];
@@ -855,8 +907,7 @@ export interface components {
             reason: string;
             /** @default true */
             duplicate_check?: boolean;
-            /** Format: uri */
-            notification_url?: string;
+            notification_url?: components["schemas"]["OptionalUrl"];
         };
         RefundRequestEnvelope: {
             request: components["schemas"]["RefundRequest"];
@@ -870,10 +921,8 @@ export interface components {
             /** @default true */
             duplicate_check?: boolean;
             language?: string;
-            /** Format: uri */
-            notification_url?: string;
-            /** Format: uri */
-            verification_url?: string;
+            notification_url?: components["schemas"]["OptionalUrl"];
+            verification_url?: components["schemas"]["OptionalUrl"];
             test?: boolean;
             recipient_credit_card: components["schemas"]["CreditCardRequest"];
             recipient?: components["schemas"]["Customer"];
@@ -884,6 +933,38 @@ export interface components {
         };
         PayoutRequestEnvelope: {
             request: components["schemas"]["PayoutRequest"];
+        };
+        /**
+         * @description The card to credit, by the token of an earlier transaction. A card number or CVV is refused here: a credit
+         *     never carries card data (DECISIONS.md C1).
+         */
+        CreditCardTokenRequest: {
+            /** @description A card token returned by an earlier tokenization or payment. */
+            token: string;
+            number?: never;
+            verification_value?: never;
+        };
+        /**
+         * @description A credit: sends money to a card identified by the `token` of an earlier transaction on the same shop
+         *     (no card number travels). Used by both vendor SDKs as `POST /transactions/credits`.
+         */
+        CreditRequest: {
+            amount: components["schemas"]["Amount"];
+            currency: components["schemas"]["Currency"];
+            description: string;
+            /** @description The merchant's order id. Not unique for the gateway; keep it unique for easy status queries. */
+            tracking_id?: string;
+            /** @default true */
+            duplicate_check?: boolean;
+            language?: string;
+            /** @description Where the gateway POSTs the transaction notification (webhook). */
+            notification_url?: components["schemas"]["OptionalUrl"];
+            test?: boolean;
+            credit_card: components["schemas"]["CreditCardTokenRequest"];
+            additional_data?: components["schemas"]["AdditionalData"];
+        };
+        CreditRequestEnvelope: {
+            request: components["schemas"]["CreditRequest"];
         };
         /** @description A checkup request; like a payment, but `tracking_id` is required. */
         CheckupRequest: components["schemas"]["PaymentRequest"] & {
@@ -897,8 +978,7 @@ export interface components {
             parent_uid: string;
             amount: components["schemas"]["Amount"];
             reason: string;
-            /** Format: uri */
-            notification_url?: string;
+            notification_url?: components["schemas"]["OptionalUrl"];
         };
         ChargebackRequestEnvelope: {
             request: components["schemas"]["ChargebackRequest"];
@@ -974,7 +1054,7 @@ export interface components {
         AsyncTaskProcessing: {
             /** @constant */
             status: "processing";
-            request_id: string;
+            request_id?: string;
             /** Format: uri */
             status_url?: string;
             /** Format: uri */
@@ -1763,6 +1843,86 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    createCredit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Idempotency key, e.g. a UUID. A repeated transaction request with the same value within 24 hours
+                 *     returns the first answer (with the transaction's current status) and creates nothing new.
+                 * @example 0c6f8a52-5b4e-4f36-9a8e-9d1c1b6f7e21
+                 */
+                RequestID?: components["parameters"]["RequestID"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "request": {
+                 *         "amount": 1256,
+                 *         "currency": "EUR",
+                 *         "description": "Winnings",
+                 *         "tracking_id": "credit-77",
+                 *         "test": true,
+                 *         "credit_card": {
+                 *           "token": "40bd001563085fc35165329ea1ff5c5ecbdbbeef40bd001563085fc35165329e"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreditRequestEnvelope"];
+            };
+        };
+        responses: {
+            /** @description The transaction was processed; its own `status` tells the outcome (a decline is `failed`, not an HTTP error). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "transaction": {
+                     *         "uid": "3e8f1d2c-5b4a-4c6d-8e7f-9a0b1c2d3e4f",
+                     *         "status": "successful",
+                     *         "type": "credit",
+                     *         "amount": 1256,
+                     *         "currency": "EUR",
+                     *         "description": "Winnings",
+                     *         "tracking_id": "credit-77",
+                     *         "message": "Successfully processed",
+                     *         "test": true,
+                     *         "payment_method_type": "credit_card",
+                     *         "language": "en",
+                     *         "created_at": "2026-11-27T10:15:30.123Z",
+                     *         "updated_at": "2026-11-27T10:15:31.456Z",
+                     *         "paid_at": "2026-11-27T10:15:31.456Z",
+                     *         "credit": {
+                     *           "status": "successful",
+                     *           "message": "Successfully processed",
+                     *           "auth_code": "654321",
+                     *           "rrn": "999",
+                     *           "ref_id": "777888",
+                     *           "amount": 1256,
+                     *           "currency": "EUR",
+                     *           "gateway_id": 1
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TransactionResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     createCheckup: {
         parameters: {
             query?: never;
@@ -2424,6 +2584,48 @@ export interface operations {
                  *     }
                  */
                 "application/json": components["schemas"]["PayoutRequestEnvelope"];
+            };
+        };
+        responses: {
+            200: components["responses"]["AsyncAccepted"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createCreditAsync: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Idempotency key, e.g. a UUID. A repeated transaction request with the same value within 24 hours
+                 *     returns the first answer (with the transaction's current status) and creates nothing new.
+                 * @example 0c6f8a52-5b4e-4f36-9a8e-9d1c1b6f7e21
+                 */
+                RequestID?: components["parameters"]["RequestID"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "request": {
+                 *         "amount": 1256,
+                 *         "currency": "EUR",
+                 *         "description": "Winnings",
+                 *         "tracking_id": "credit-77",
+                 *         "test": true,
+                 *         "credit_card": {
+                 *           "token": "40bd001563085fc35165329ea1ff5c5ecbdbbeef40bd001563085fc35165329e"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreditRequestEnvelope"];
             };
         };
         responses: {

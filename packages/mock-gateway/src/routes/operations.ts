@@ -2,22 +2,22 @@
  * The gateway's operations: each sync operation performed on the ledger, each async twin turned into a
  * task whose result is the same answer, and `RequestID` idempotency around both.
  */
+import { OPERATIONS, type OperationEntry } from "@paycross/spec";
 import { type GatewayContext, internalError } from "../context.js";
 import { KEY_CONFLICT } from "../idempotency.js";
-import type { TransactionType } from "../state/ledger.js";
 import type { Answer, Json } from "../types.js";
 
-const TYPE_BY_OPERATION: Record<string, TransactionType> = {
-  createPayment: "payment",
-  createAuthorization: "authorization",
-  createTokenization: "tokenization",
-  createCapture: "capture",
-  createVoid: "void",
-  createRefund: "refund",
-  createPayout: "payout",
-  createCheckup: "checkup",
-  createChargeback: "chargeback",
-};
+/** The catalogue entries by operationId, sync and async alike: the mock serves what the spec lists. */
+export function entriesByOperationId(
+  catalogue: Readonly<Record<string, OperationEntry>> = OPERATIONS,
+): Map<string, OperationEntry> {
+  const map = new Map<string, OperationEntry>();
+  for (const entry of Object.values(catalogue)) {
+    map.set(entry.syncOperationId, entry);
+    map.set(entry.asyncOperationId, entry);
+  }
+  return map;
+}
 
 export interface OperationCall {
   operationId: string;
@@ -30,21 +30,26 @@ export interface OperationCall {
   requestId: string | undefined;
 }
 
-export function createOperations(ctx: GatewayContext) {
+export function createOperations(
+  ctx: GatewayContext,
+  catalogue: Readonly<Record<string, OperationEntry>> = OPERATIONS,
+) {
   const { ledger, tasks, scheduler, clock, idempotency } = ctx;
+  const byOperationId = entriesByOperationId(catalogue);
 
   /** The operation's standard answer: the same function serves the sync form and the async task. */
   const perform = (operationId: string, body: Json | undefined, params: Record<string, string>): Answer => {
+    const entry = byOperationId.get(operationId);
+    if (!entry) return { status: 404, body: { message: "Not found" } };
     const request = (body?.request ?? {}) as Json;
-    const syncId = operationId.replace(/Async$/, "");
-    const type = TYPE_BY_OPERATION[syncId];
+    const type = entry.transactionType;
     if (type === "capture" || type === "void" || type === "refund" || type === "chargeback")
       return ledger.childTransaction(type, request);
     if (type) return ledger.cardTransaction(type, request);
-    if (syncId === "getTransaction") return ledger.get(params.uid!);
-    if (syncId === "listTransactionsByTrackingId") return ledger.listByTrackingId(params.tracking_id!);
-    if (syncId === "getBalance") return ledger.balance(request);
-    return { status: 404, body: { message: "Not found" } };
+    if (entry.name === "transaction") return ledger.get(params.uid!);
+    if (entry.name === "transactionsByTrackingId") return ledger.listByTrackingId(params.tracking_id!);
+    if (entry.name === "balance") return ledger.balance(request);
+    throw new Error(`the mock has no rule for the query operation ${entry.name}`);
   };
 
   /** A task completes with the answer, or with the gateway's 500 if the mock itself fails. */

@@ -4,9 +4,11 @@
  * above what was paid, duplicate checks). Every method returns the HTTP answer the gateway would give.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { brandOf, DECLINE_MESSAGE, INTERNAL_ERROR_MESSAGE, outcomeOf } from "../cards.js";
+import { INTERNAL_ERROR_MESSAGE, luhn, outcomeOf } from "../cards.js";
 import type { Clock } from "../clock.js";
 import type { Answer, Json } from "../types.js";
+import { renderTransaction } from "./render.js";
+import { baseError, error, messageFor, refusal } from "./rules.js";
 
 export type { Answer, Json } from "../types.js";
 
@@ -19,7 +21,8 @@ export type TransactionType =
   | "refund"
   | "payout"
   | "checkup"
-  | "chargeback";
+  | "chargeback"
+  | "credit";
 
 interface CardData {
   number: string;
@@ -67,13 +70,17 @@ export interface LedgerEvents {
 }
 
 const DUPLICATE_WINDOW_MS = 30_000;
+/** Money moves: payments and captures credit the account; refunds, chargebacks, payouts and credits debit it. */
+const BALANCE_SIGN: Partial<Record<TransactionType, number>> = {
+  payment: 1,
+  capture: 1,
+  refund: -1,
+  chargeback: -1,
+  payout: -1,
+  credit: -1,
+};
 const MAX_BY_TRACKING_ID = 10;
 
-const error = (status: number, message: string, errors?: Json): Answer => ({
-  status,
-  body: errors ? { message, errors } : { message },
-});
-const baseError = (message: string): Answer => error(422, message, { base: [message] });
 const duplicate = (): Answer =>
   baseError("Duplicate request: an identical transaction was made less than 30 seconds ago");
 
@@ -106,7 +113,7 @@ export class Ledger {
     this.balances.clear();
   }
 
-  /** payment, authorization, tokenization, checkup, payout */
+  /** payment, authorization, tokenization, checkup, payout, credit (to the card behind a token) */
   cardTransaction(type: TransactionType, req: Json): Answer {
     const cardField = type === "payout" ? "recipient_credit_card" : "credit_card";
     const cardReq = (req[cardField] ?? {}) as Json;
@@ -121,8 +128,9 @@ export class Ledger {
     const now = this.clock.now();
     let status: StoredTransaction["status"] =
       outcome === "failed" ? "failed" : outcome.startsWith("incomplete") ? "incomplete" : "successful";
-    // Checkups and tokenizations never wait for 3-D Secure in the mock: they answer at once.
-    if (status === "incomplete" && (type === "checkup" || type === "payout")) status = "successful";
+    // Checkups, payouts and credits never wait for 3-D Secure (no cardholder is present): they answer at once.
+    if (status === "incomplete" && (type === "checkup" || type === "payout" || type === "credit"))
+      status = "successful";
     const tx = this.store(
       {
         uid: randomUUID(),
@@ -166,8 +174,8 @@ export class Ledger {
     const amount = req.amount as number;
     const dupKey = this.duplicateKey(req, `${type}|${parent.uid}|${amount}`);
     if (dupKey && this.isDuplicate(dupKey)) return duplicate();
-    const refusal = this.refusal(type, parent, amount);
-    if (refusal) return refusal;
+    const refused = refusal(type, parent, amount);
+    if (refused) return refused;
 
     const now = this.clock.now();
     const tx = this.store(
@@ -259,76 +267,9 @@ export class Ledger {
     this.events.changed(tx);
   }
 
+  /** The transaction on the wire (see render.ts). */
   render(tx: StoredTransaction): Json {
-    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-    const out: Json = {
-      uid: tx.uid,
-      status: tx.status,
-      type: tx.type,
-      amount: tx.amount,
-      currency: tx.currency,
-      description: tx.description,
-      tracking_id: tx.tracking_id,
-      message: tx.message,
-      test: tx.test,
-      payment_method_type: "credit_card",
-      language: tx.language,
-      created_at: iso(tx.created_at),
-      updated_at: iso(tx.updated_at),
-      paid_at: iso(tx.paid_at),
-      receipt_url: `${this.baseUrl()}/receipts/${tx.uid}`,
-    };
-    if (tx.parent_uid) out.parent_uid = tx.parent_uid;
-    if (tx.reason) out.reason = tx.reason;
-    if (tx.card) {
-      out.credit_card = {
-        holder: tx.card.holder,
-        stamp: tx.card.stamp,
-        brand: brandOf(tx.card.number),
-        last_4: tx.card.number.slice(-4),
-        first_1: tx.card.number.slice(0, 1),
-        bin: tx.card.number.slice(0, 6),
-        exp_month: tx.card.exp_month,
-        exp_year: tx.card.exp_year,
-        token: tx.card.token,
-      };
-    }
-    if (tx.customer) out.customer = tx.customer;
-    if (tx.billing_address) out.billing_address = tx.billing_address;
-    if (tx.additional_data) out.additional_data = tx.additional_data;
-    if (tx.status === "incomplete") {
-      out.redirect_url = `${this.baseUrl()}/process/${tx.uid}`;
-      out.three_d_secure_verification = {
-        status: "pending",
-        message: "Authentication required",
-        ve_status: "Y",
-      };
-    }
-    if (tx.type === "checkup") {
-      out.be_protected_verification = {
-        status: tx.status === "successful" ? "successful" : "failed",
-        message: tx.status === "successful" ? "All checks passed" : "Card is blacklisted",
-        white_black_list: {
-          email: "absent",
-          ip: "absent",
-          card_number: tx.status === "successful" ? "absent" : "black",
-        },
-      };
-    } else if (tx.type !== "tokenization") {
-      out[tx.type] = {
-        status: tx.status,
-        message: tx.message,
-        auth_code: tx.status === "successful" ? "654321" : null,
-        bank_code: tx.status === "successful" ? "05" : "51",
-        rrn: String(100_000_000 + (tx.created_at % 900_000_000)),
-        ref_id: tx.uid.slice(0, 8),
-        amount: tx.amount,
-        currency: tx.currency,
-        billing_descriptor: "PAYCROSS*MOCK",
-        gateway_id: 1,
-      };
-    }
-    return out;
+    return renderTransaction(tx, this.baseUrl());
   }
 
   private resolveCard(cardReq: Json): CardData | Answer {
@@ -372,36 +313,6 @@ export class Ledger {
     return last !== undefined && this.clock.now() - last < DUPLICATE_WINDOW_MS;
   }
 
-  private refusal(
-    type: "capture" | "void" | "refund" | "chargeback",
-    parent: StoredTransaction,
-    amount: number,
-  ): Answer | undefined {
-    if (parent.status !== "successful")
-      return baseError(`Transaction can't be ${pastTense(type)}: its status is ${parent.status}`);
-    if (type === "capture" || type === "void") {
-      if (parent.type !== "authorization")
-        return baseError(`Only an authorization can be ${pastTense(type)}`);
-      if (parent.voided) return baseError(`Transaction can't be ${pastTense(type)}: it was voided`);
-      if (type === "void" && parent.captured > 0)
-        return baseError("Transaction can't be voided: it was captured");
-      if (amount > parent.amount - parent.captured)
-        return error(422, "Amount exceeds the authorized amount", {
-          amount: [`must be at most ${parent.amount - parent.captured}`],
-        });
-      return undefined;
-    }
-    if (parent.type !== "payment" && parent.type !== "capture")
-      return baseError(`Only a payment or capture can be ${pastTense(type)}`);
-    const used =
-      type === "refund" ? parent.refunded + parent.chargedBack : parent.chargedBack + parent.refunded;
-    if (amount > parent.amount - used)
-      return error(422, `Amount exceeds the ${type === "refund" ? "refundable" : "disputable"} amount`, {
-        amount: [`must be at most ${parent.amount - used}`],
-      });
-    return undefined;
-  }
-
   /**
    * Records a transaction with its duplicate-check fingerprint in one step: a fingerprint exists only
    * for a transaction that exists (a refused or failed request leaves none to block a retry).
@@ -429,38 +340,9 @@ export class Ledger {
     this.pruneAt = Math.max(100_000, this.recentFingerprints.size * 2);
   }
 
-  /** Money moves: payments and captures credit the account, refunds, chargebacks and payouts debit it. */
+  /** Money moves: payments and captures credit the account; refunds, chargebacks, payouts and credits debit it. */
   private book(tx: StoredTransaction): void {
-    const sign = { payment: 1, capture: 1, refund: -1, chargeback: -1, payout: -1 }[tx.type as string] ?? 0;
+    const sign = BALANCE_SIGN[tx.type] ?? 0;
     if (sign) this.balances.set(tx.currency, (this.balances.get(tx.currency) ?? 0) + sign * tx.amount);
   }
-}
-
-function messageFor(status: string): string {
-  if (status === "successful") return "Successfully processed";
-  if (status === "failed") return DECLINE_MESSAGE;
-  if (status === "incomplete") return "Authentication required: redirect the customer to redirect_url";
-  return status;
-}
-
-function pastTense(type: string): string {
-  return (
-    { capture: "captured", void: "voided", refund: "refunded", chargeback: "charged back" }[type] ?? type
-  );
-}
-
-export function luhn(number: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = number.length - 1; i >= 0; i--) {
-    let d = number.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return false;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return number.length >= 12 && sum % 10 === 0;
 }

@@ -1,8 +1,10 @@
 /**
  * Runs callbacks when the gateway's clock reaches their time: async tasks finishing, 3-D Secure
- * resolving. A binary heap, so 10 000 pending tasks cost O(log n) each; with the system clock one
- * unref'd timer waits for the earliest entry, with a manual clock `advance()` drives it.
+ * resolving. A binary heap (the project's one MinHeap), so 10 000 pending tasks cost O(log n) each;
+ * with the system clock one unref'd timer waits for the earliest entry, with a manual clock
+ * `advance()` drives it.
  */
+import { MinHeap } from "@paycross/client/internal";
 import type { Clock } from "../clock.js";
 
 interface Entry {
@@ -12,7 +14,7 @@ interface Entry {
 }
 
 export class Scheduler {
-  private readonly heap: Entry[] = [];
+  private readonly heap = new MinHeap<Entry>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
   private seq = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
@@ -26,19 +28,19 @@ export class Scheduler {
   ) {}
 
   get size(): number {
-    return this.heap.length;
+    return this.heap.size;
   }
 
   at(when: number, run: () => void): void {
-    this.push({ at: when, seq: this.seq++, run });
+    this.heap.push({ at: when, seq: this.seq++, run });
     this.arm();
   }
 
   /** Runs everything due now, in time order. */
   runDue(): void {
     const now = this.clock.now();
-    while (this.heap.length > 0 && this.heap[0]!.at <= now) {
-      const entry = this.pop()!;
+    while ((this.heap.peek()?.at ?? Number.POSITIVE_INFINITY) <= now) {
+      const entry = this.heap.pop()!;
       try {
         entry.run();
       } catch (e) {
@@ -51,12 +53,12 @@ export class Scheduler {
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
-    this.heap.length = 0;
+    this.heap.clear();
   }
 
   private arm(): void {
     if (!this.useTimers || this.closed) return;
-    const next = this.heap[0]?.at ?? Number.POSITIVE_INFINITY;
+    const next = this.heap.peek()?.at ?? Number.POSITIVE_INFINITY;
     if (next >= this.timerAt && this.timer) return;
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -71,42 +73,5 @@ export class Scheduler {
       Math.min(Math.max(0, next - this.clock.now()), 2_147_483_647),
     );
     this.timer.unref();
-  }
-
-  private less(a: Entry, b: Entry): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  }
-
-  private push(e: Entry): void {
-    const h = this.heap;
-    h.push(e);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
-      i = p;
-    }
-  }
-
-  private pop(): Entry | undefined {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length > 0 && last) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
   }
 }

@@ -1,0 +1,257 @@
+/**
+ * Issue 12's chaos run: 3 worker processes on one PostgresStore, thousands of tasks through the mock
+ * gateway with 5% transient faults, a worker SIGKILLed every few seconds and restarted. Every waiter lives
+ * in this (client-mode, non-worker) process. Checks: 0 lost, 0 duplicated, 0 wrong outcomes; the takeover
+ * time after each kill (database clock), reported as p50/p99 (asserted ≤ TTL + 1 s with CHAOS_STRICT_TAKEOVER=1).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { createClient } from "@paycross/client";
+import { startMockGateway, TEST_CARDS } from "@paycross/mock-gateway";
+import { createPoller, type Outcome, type TaskHandle } from "@paycross/poller";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { PostgresStore } from "../src/index.js";
+import { freshDatabase } from "./helpers.js";
+
+// 500 by default to keep the package's tests within minutes on two shared cores; CHAOS_TASKS=5000 for the full run.
+const TASKS = Number(process.env.CHAOS_TASKS ?? 500);
+const TTL_MS = 3_000;
+const CLAIM_MS = 100;
+const KILL_EVERY_MS = 3_000;
+const POLICY = {
+  initialDelayMs: 100,
+  maxDelayMs: 300,
+  followUpInitialDelayMs: 100,
+  followUpMaxDelayMs: 300,
+  minDelayMs: 20,
+};
+const CARDS = ["successful", "failed", "incomplete", "incomplete_failed", "error"] as const;
+const EXPECTED = {
+  successful: "completed:successful",
+  failed: "completed:failed",
+  incomplete: "completed:successful",
+  incomplete_failed: "completed:failed",
+  error: "failed",
+} as const;
+const summary = (o: Outcome) => (o.kind === "completed" ? `completed:${o.transaction?.status}` : o.kind);
+
+const children = new Set<ChildProcess>();
+const cleanups: Array<() => Promise<unknown>> = [];
+afterAll(async () => {
+  for (const c of children) c.kill("SIGKILL");
+  for (const f of cleanups.reverse()) await f();
+});
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? Number.NaN;
+}
+
+describe("multi-worker chaos on PostgresStore", () => {
+  it(
+    `${TASKS} tasks, 3 worker processes, one SIGKILLed every ${KILL_EVERY_MS / 1000} s: none lost, duplicated or wrong`,
+    async () => {
+      const url = await freshDatabase();
+      const gw = await startMockGateway({
+        asyncDelayMs: 50,
+        incompleteResolveMs: 300,
+        faultSeed: 12,
+        faults: [
+          { kind: "error", status: 503, rate: 0.025, routes: ["getAsyncResult", "getTransaction"] },
+          { kind: "reset", rate: 0.025, routes: ["getAsyncResult", "getTransaction"] },
+        ],
+      });
+      cleanups.push(() => gw.close());
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      cleanups.push(() => admin.end());
+      const store = await PostgresStore.open({ connectionString: url });
+      // A failed read in the waiting process is counted and shown: the poller retries nothing there.
+      const storeErrors: string[] = [];
+      const get = store.get.bind(store);
+      store.get = (id) =>
+        get(id).catch((e: Error) => {
+          storeErrors.push(e.message);
+          throw e;
+        });
+      const client = createClient({
+        shopId: gw.shopId,
+        secretKey: gw.secretKey,
+        baseUrl: gw.url,
+        retry: false,
+      });
+      const front = createPoller({ client, store, mode: "client" });
+      cleanups.push(() => front.close());
+
+      const script = fileURLToPath(new URL("fixtures/chaos-worker.mjs", import.meta.url));
+      const env = {
+        ...process.env,
+        PG_URL: url,
+        GW_URL: gw.url,
+        SHOP_ID: gw.shopId,
+        SECRET_KEY: gw.secretKey,
+        TTL_MS: String(TTL_MS),
+        CLAIM_MS: String(CLAIM_MS),
+        // Room to claim a dead worker's tasks at once even while the slow mock keeps many requests waiting.
+        CONCURRENCY: "32",
+        POLICY: JSON.stringify(POLICY),
+      };
+      const startWorker = async (): Promise<ChildProcess> => {
+        const c = spawn(process.execPath, [script], { env, stdio: ["ignore", "pipe", "inherit"] });
+        children.add(c);
+        c.once("exit", () => children.delete(c));
+        const [line] = (await once(c.stdout!, "data")) as [Buffer];
+        if (!String(line).includes("ready")) throw new Error(`worker said ${line}`);
+        return c;
+      };
+      const workers = await Promise.all([startWorker(), startWorker(), startWorker()]);
+
+      // Submit everything from this process (32 submits in flight), each waiter registered at once.
+      const plan = Array.from({ length: TASKS }, (_, i) => CARDS[i % CARDS.length]!);
+      const results: Array<Promise<Outcome>> = new Array(TASKS);
+      const ids: string[] = new Array(TASKS);
+      let nextIndex = 0;
+      let resubmits = 0;
+      const submitter = async () => {
+        for (let i = nextIndex++; i < TASKS; i = nextIndex++) {
+          const request = {
+            amount: 100 + (i % 900),
+            currency: "USD",
+            description: `chaos ${i}`,
+            tracking_id: `chaos-${process.pid}-${i}`,
+            duplicate_check: false,
+            credit_card: {
+              number: TEST_CARDS[plan[i]!],
+              verification_value: "123",
+              exp_month: "05",
+              exp_year: "2030",
+            },
+          };
+          // A submit whose answer was lost is sent again with the same idempotency key: the same task.
+          const idempotencyKey = randomUUID();
+          let t: TaskHandle | undefined;
+          for (let attempt = 1; !t; attempt++) {
+            t = await front.submit("payment", request, { idempotencyKey }).catch((e) => {
+              if (attempt >= 10) throw e;
+              resubmits++;
+              return undefined;
+            });
+          }
+          ids[i] = t.id;
+          results[i] = t.result({ deadline: Date.now() + 240_000 }).finally(() => resolved++);
+        }
+      };
+      const submitted = Promise.all(Array.from({ length: 32 }, submitter));
+
+      const watchTakeover = async (rows: Array<{ id: string; token: string }>, killedAt: number) => {
+        const pending = new Map(rows.map((r) => [r.id, Number(r.token)]));
+        const end = Date.now() + 60_000;
+        while (pending.size > 0 && Date.now() < end) {
+          const { rows: now } = await admin.query<{ id: string; token: string; t: Date; phase: string }>(
+            "SELECT id, fencing_token AS token, phase, now() AS t FROM paycross.tasks WHERE id = ANY($1)",
+            [[...pending.keys()]],
+          );
+          for (const r of now)
+            if (Number(r.token) > pending.get(r.id)!) {
+              takeovers.push(r.t.getTime() - killedAt);
+              pending.delete(r.id);
+            } else if (r.phase === "done") pending.delete(r.id); // its last statement committed as it died
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        for (const _ of pending) takeovers.push(Number.POSITIVE_INFINITY);
+      };
+
+      // The killer: every few seconds, SIGKILL one worker (recording the leases it held) and restart it.
+      const takeovers: number[] = [];
+      const heldAtKill = new Set<string>();
+      const watchers: Array<Promise<void>> = [];
+      let finished = false;
+      let kills = 0;
+      const killer = (async () => {
+        while (!finished) {
+          await new Promise((r) => setTimeout(r, KILL_EVERY_MS));
+          if (finished) break;
+          const k = kills++ % workers.length;
+          const victim = workers[k]!;
+          // The kill's time on the database clock, read just before it (a takeover is never measured
+          // short); then killed, then asked what it held: nothing it did before dying changes the answer.
+          const before = await admin.query<{ now: Date }>("SELECT now()");
+          victim.kill("SIGKILL");
+          await once(victim, "exit");
+          const held = await admin.query<{ id: string; token: string }>(
+            "SELECT id, fencing_token AS token FROM paycross.tasks WHERE lease_owner LIKE $1 AND phase <> 'done'",
+            [`%:${victim.pid}:%`],
+          );
+          for (const r of held.rows) heldAtKill.add(r.id);
+          const killedAt = before.rows[0]!.now.getTime();
+          workers[k] = await startWorker();
+          watchers.push(watchTakeover(held.rows, killedAt));
+        }
+      })();
+      let resolved = 0;
+      const progress = setInterval(async () => {
+        const { rows } = await admin.query(
+          "SELECT phase, count(*)::int AS n FROM paycross.tasks GROUP BY phase",
+        );
+        console.log(
+          `chaos progress at ${((Date.now() - started) / 1000).toFixed(0)} s: submitted ${nextIndex}, resolved ${resolved}, ` +
+            `store ${JSON.stringify(rows)}, read errors ${storeErrors.length} ${storeErrors.slice(-1)}`,
+        );
+      }, 10_000);
+      const started = Date.now();
+      await submitted;
+      console.log(`chaos: ${TASKS} submitted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const outcomes = await Promise.all(results);
+      finished = true;
+      await killer;
+      await Promise.all(watchers);
+      clearInterval(progress);
+      const seconds = (Date.now() - started) / 1000;
+      const fromGateway = gw.stats.byOperation;
+
+      const wrong = outcomes
+        .map((o, i) => ({ i, id: ids[i]!, card: plan[i]!, got: summary(o) }))
+        .filter((w) => w.got !== EXPECTED[w.card]);
+      const inWindow = () =>
+        wrong.filter((w) => w.card === "error" && w.got === "unknown" && heldAtKill.has(w.id));
+      // Takeover after each kill within TTL + 1 s (asserted below).
+      const p50 = percentile(takeovers, 50);
+      const p99 = percentile(takeovers, 99);
+      console.log(
+        `chaos: ${TASKS} tasks in ${seconds.toFixed(1)} s (${(TASKS / seconds).toFixed(0)} tasks/s), ${kills} kills, ` +
+          `${heldAtKill.size} tasks held by killed workers, ${inWindow().length} read-once results lost in flight (unknown), ` +
+          `${takeovers.length} tasks taken over: p50 ${p50} ms, p99 ${p99} ms, max ${Math.max(...takeovers)} ms (TTL ${TTL_MS} ms); ` +
+          `${resubmits} resubmits, gateway ${JSON.stringify(fromGateway)}, wrong ${JSON.stringify(wrong.slice(0, 5))}`,
+      );
+
+      // 0 lost: every waiter resolved with an outcome, and the store holds it.
+      const kinds = outcomes.map((o) => o.kind);
+      expect(kinds.filter((k) => k === "timed_out" || k === "aborted")).toEqual([]);
+      const { rows } = await admin.query<{ n: string }>(
+        "SELECT count(*) AS n FROM paycross.tasks WHERE phase = 'done'",
+      );
+      expect(Number(rows[0]!.n)).toBe(TASKS);
+      // 0 duplicated: one submit per task reached the gateway (plus the resubmits of lost answers, under the
+      // same idempotency key), and no two tasks share an id.
+      // (a resubmit whose first attempt never reached the gateway adds nothing there)
+      expect(gw.stats.byOperation.createPaymentAsync).toBeGreaterThanOrEqual(TASKS);
+      expect(gw.stats.byOperation.createPaymentAsync).toBeLessThanOrEqual(TASKS + resubmits);
+      expect(new Set(ids).size).toBe(TASKS);
+      // 0 wrong: each outcome is the one its test card decides. The one exception is the documented
+      // read-once window: a worker SIGKILLed while its request for a read-once (non-200) result was on the
+      // wire or not yet stored; the gateway has handed that result out, so `unknown` is the only honest
+      // answer for it. It is allowed only for tasks that a killed worker held at the kill, only as `unknown`.
+      expect(wrong.filter((w) => !inWindow().includes(w))).toEqual([]);
+      expect(kills).toBeGreaterThan(0);
+      // The takeover bound (≤ TTL + one claim interval after the lease expires) is asserted by
+      // takeover.test.ts, where the workers have room. Here it is reported: when every worker is saturated
+      // (two shared cores), a dead worker's tasks wait behind the backlog like any due task.
+      if (process.env.CHAOS_STRICT_TAKEOVER)
+        expect(Math.max(...takeovers)).toBeLessThanOrEqual(TTL_MS + 1_000);
+    },
+    120_000 + TASKS * 300,
+  );
+});
