@@ -10,6 +10,7 @@
  * - an outcome is a fact: `unknown` never overwrites a result, a result never overwrites another.
  */
 import type { AsyncResultBody, Transaction } from "@paycross/client";
+import { matchNotification } from "./match.js";
 import { type PollPolicy, pollDelay } from "./policy.js";
 import { type Candidate, isFinalStatus, type StoredOutcome, type TaskState, transactionOf } from "./task.js";
 
@@ -32,7 +33,7 @@ export type Answer =
   /** 429, or a failure of a request that cannot consume a result (status, follow-up, recovery). */
   | { look: Look | "recovery"; type: "retry"; reason: string; retryAfterMs?: number | undefined }
   | { look: "recovery"; type: "recovered"; transactions: Transaction[] }
-  /** A transaction status from a notification, already confirmed by the gateway. */
+  /** A transaction from an authentic notification (signed, or confirmed by a status query). */
   | { look: "notification"; type: "confirmed"; transaction: Transaction };
 
 export type Action =
@@ -112,15 +113,24 @@ export function next(state: TaskState, answer: Answer, env: Env): Step {
       return finish(s, { kind: "unknown", reason, recovered: answer.transactions });
     }
     case "confirmed":
-      // Only ends a follow-up of this very transaction, only with a final status: never moves a task back.
-      if (
-        s.phase !== "follow_up" ||
-        transactionOf(s.result)?.uid !== answer.transaction.uid ||
-        !isFinalStatus(answer.transaction.status)
-      )
-        return { state: s, action: { type: "ignore" } };
-      return followUp(s, answer.transaction, env);
+      return confirmed(s, answer.transaction, env);
   }
+}
+
+/**
+ * An authentic notification about this task's transaction (checked by the caller with `matchNotification`).
+ * Polling: it stands in for the result read (final: the outcome; `incomplete`: the follow-up starts).
+ * Following up: only a final status ends it. Never moves a task back; a finished task is ignored above.
+ */
+function confirmed(s: TaskState, tx: Transaction, env: Env): Step {
+  if (!matchNotification(s, tx)) return { state: s, action: { type: "ignore" } };
+  if (s.phase === "follow_up") {
+    if (!isFinalStatus(tx.status)) return { state: s, action: { type: "ignore" } };
+    return followUp(s, tx, env);
+  }
+  // The transaction exists, so the operation's answer is a 200: a kept 5xx candidate was passing.
+  delete s.candidate;
+  return completed(s, { transaction: tx } as AsyncResultBody, env);
 }
 
 /** The result URL answered "still there": a kept candidate was a passing failure. True if one was dropped. */
