@@ -98,7 +98,9 @@ export class PollerCore implements Poller {
     request: SubmitRequests[Op],
     opts: AsyncCallOptions = {},
   ): Promise<TaskHandle> {
-    const task = this.register(await submitTask(this.client, operation, request, opts));
+    const task = this.register(
+      await submitTask(this.client, operation, request, opts, this.options.webhook !== undefined),
+    );
     await this.persist(task);
     return this.handle(task);
   }

@@ -68,7 +68,7 @@ export function next(state: TaskState, answer: Answer, env: Env): Step {
   const s = JSON.parse(JSON.stringify(state)) as TaskState;
   if (s.phase === "done") return { state: s, action: { type: "ignore" } };
   const delay = (phase: "polling" | "follow_up", retryAfterMs?: number) =>
-    pollDelay(env.policy, s.attempt++, phase, retryAfterMs, env.random);
+    delayOf(s, env, s.attempt++, phase, retryAfterMs, env.random);
   const poll = (persist: boolean, retry?: string, retryAfterMs?: number): Step => {
     const phase = s.phase === "follow_up" ? "follow_up" : "polling";
     const delayMs = delay(phase, retryAfterMs);
@@ -79,7 +79,7 @@ export function next(state: TaskState, answer: Answer, env: Env): Step {
       // "Later": the next look backs off one step further (the first look already used attempt 0).
       const persist = answer.look === "result" && cleared(s, env.now);
       s.attempt++;
-      const delayMs = pollDelay(env.policy, s.attempt, "polling", undefined, env.random);
+      const delayMs = delayOf(s, env, s.attempt, "polling", undefined, env.random);
       return { state: s, action: { type: "poll", look: nextLook(s, env.policy), delayMs, persist } };
     }
     case "completed":
@@ -133,6 +133,19 @@ function confirmed(s: TaskState, tx: Transaction, env: Env): Step {
   return completed(s, { transaction: tx } as AsyncResultBody, env);
 }
 
+/** With a notification expected, polling is only the safety net: looks at least `notifiedPollDelayMs` apart. */
+function delayOf(
+  s: TaskState,
+  env: Env,
+  attempt: number,
+  phase: "polling" | "follow_up",
+  retryAfterMs: number | undefined,
+  random: (() => number) | undefined,
+): number {
+  const d = pollDelay(env.policy, attempt, phase, retryAfterMs, random);
+  return s.notified ? Math.max(d, env.policy.notifiedPollDelayMs) : d;
+}
+
 /** The result URL answered "still there": a kept candidate was a passing failure. True if one was dropped. */
 function cleared(s: TaskState, now: number): boolean {
   s.answeredAt = now;
@@ -148,7 +161,7 @@ function completed(s: TaskState, data: AsyncResultBody, env: Env): Step {
     // `incomplete` (3-D Secure) or `pending`: keep the result, then follow the transaction itself.
     s.phase = "follow_up";
     s.attempt = 0;
-    const delayMs = pollDelay(env.policy, s.attempt++, "follow_up", undefined, env.random);
+    const delayMs = delayOf(s, env, s.attempt++, "follow_up", undefined, env.random);
     return { state: s, action: { type: "poll", look: "follow_up", delayMs, persist: true } };
   }
   return finish(s, { kind: "completed", data, ...(tx ? { transaction: tx } : {}) });
@@ -156,7 +169,7 @@ function completed(s: TaskState, data: AsyncResultBody, env: Env): Step {
 
 function followUp(s: TaskState, transaction: Transaction, env: Env): Step {
   if (!isFinalStatus(transaction.status)) {
-    const delayMs = pollDelay(env.policy, s.attempt++, "follow_up", undefined, env.random);
+    const delayMs = delayOf(s, env, s.attempt++, "follow_up", undefined, env.random);
     return { state: s, action: { type: "poll", look: "follow_up", delayMs, persist: false } };
   }
   const data = { ...(s.result as object), transaction } as AsyncResultBody;
