@@ -7,7 +7,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createPoller, DEFAULT_POLICY, type Poller } from "../src/index.js";
+import { createPoller, DEFAULT_POLICY, type Poller, SharedMemoryStore } from "../src/index.js";
 import { next } from "../src/lifecycle.js";
 import type { TaskState } from "../src/task.js";
 import { FAST, gateway, payment } from "./helpers.js";
@@ -107,5 +107,32 @@ describe("lifecycle: a task expecting a notification polls no faster than notifi
       { policy, now: 1 },
     );
     expect((plain.action as { delayMs: number }).delayMs).toBeLessThan(10_000);
+  });
+});
+
+describe("worker mode on a shared store", () => {
+  it("a worker does not read a task expecting a notification before the safety-net time", async () => {
+    const { gw, client } = await gateway({ asyncDelayMs: 100 });
+    const store = new SharedMemoryStore();
+    let front: Poller | undefined;
+    const url = await receiver(() => front);
+    const options = {
+      client,
+      store,
+      policy: { ...FAST, notifiedPollDelayMs: 60_000 },
+      webhook: { publicKey: gw.webhooks.publicKey },
+      claimIntervalMs: 20,
+    };
+    const worker = createPoller({ ...options, mode: "worker" });
+    front = createPoller({ ...options, mode: "client" });
+    cleanups.push(
+      () => gw.close(),
+      () => worker.close(),
+      () => front!.close(),
+    );
+    const task = await front.submit("payment", payment("successful", { notification_url: url }));
+    const outcome = await task.result({ deadline: Date.now() + 20_000 });
+    expect(outcome).toMatchObject({ kind: "completed", transaction: { status: "successful" } });
+    expect(worker.stats.requests + front.stats.requests).toBe(0);
   });
 });
