@@ -149,6 +149,23 @@ describe("a signed notification resolves a task whose result was never read", ()
   });
 });
 
+describe("a late notification of an earlier attempt", () => {
+  it("a transaction created before the task was submitted does not resolve it by tracking_id", async () => {
+    const { poller, booked } = await setup();
+    const req = payment("successful");
+    const task = await poller.submit("payment", req);
+    const tx = await booked(req.tracking_id);
+    const earlier = {
+      ...tx,
+      uid: `${tx.uid}-old`,
+      status: "failed",
+      created_at: new Date(task.state.submittedAt - 3_600_000).toISOString(),
+    } as Transaction;
+    expect((await poller.handleNotification(signed(earlier))).resolved).toEqual([]);
+    expect(task.state.phase).toBe("polling");
+  });
+});
+
 describe("a Basic-only notification stays a hint confirmed by a status query", () => {
   it("resolves a polling task with the gateway's status, not the body's", async () => {
     const { poller, booked, basic } = await setup({ basic: true });
