@@ -23,8 +23,12 @@ export function taskUid(s: TaskState): string | undefined {
 /** How `tx` is this task's transaction, or undefined when it is not (or the task is finished). */
 export function matchNotification(s: TaskState, tx: Transaction): MatchedBy | undefined {
   if (s.phase === "done") return undefined;
-  const uid = taskUid(s);
-  if (uid !== undefined) return uid === tx.uid ? "uid" : undefined;
+  const known = transactionOf(s.result);
+  if (known?.uid !== undefined) {
+    // A uid names one transaction: a different type under it is not an answer about this one.
+    const sameType = known.type === undefined || tx.type === known.type;
+    return known.uid === tx.uid && sameType ? "uid" : undefined;
+  }
   if (s.phase !== "polling" || !s.trackingId || tx.tracking_id !== s.trackingId) return undefined;
   const type = (OPERATIONS as Record<string, { transactionType: string | null }>)[s.operation]
     ?.transactionType;
