@@ -3,8 +3,14 @@
  * conformance requests are derived from it, so adding an operation means: the spec, then one entry here.
  * Every name below is checked against the generated OpenAPI types: a wrong operationId, path or schema
  * name fails to compile.
+ *
+ * Also published alone as `@paycross/spec/catalogue`: it has no run-time import (no ajv, no bundled
+ * document), so the client and the poller can read the catalogue without paying for the validators.
  */
 import type { components, operations, paths } from "./generated/schema.js";
+
+/** The generated OpenAPI types, also here so `@paycross/spec/catalogue` needs no other import. */
+export type { components, operations, paths, webhooks } from "./generated/schema.js";
 
 type OperationId = keyof operations;
 type SchemaName = keyof components["schemas"];

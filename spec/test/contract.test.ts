@@ -108,6 +108,61 @@ describe("the contract", () => {
     }
   });
 
+  it("declares the transport refusals (400, 408, 413, 415) on every POST, sync and async, via shared responses", () => {
+    const shared = {
+      "400": "BadRequest",
+      "408": "RequestTimeout",
+      "413": "PayloadTooLarge",
+      "415": "UnsupportedMediaType",
+    };
+    const posts = contract.operations.filter((o) => o.method === "post");
+    expect(posts).toHaveLength(
+      OPERATION_CATALOG.filter((e) => OPERATIONS[e.name as keyof typeof OPERATIONS].method === "POST")
+        .length * 2,
+    );
+    for (const op of posts) {
+      const responses = doc.paths[op.path]?.post?.responses ?? {};
+      for (const [status, name] of Object.entries(shared))
+        expect(responses[status], `${op.operationId} ${status}`).toEqual({
+          $ref: `#/components/responses/${name}`,
+        });
+    }
+    for (const name of Object.values(shared)) {
+      const media = doc.components.responses[name]?.content?.["application/json"];
+      expect(media?.schema, name).toEqual({ $ref: "#/components/schemas/ErrorResponse" });
+      expect(media?.example, name).toBeDefined();
+    }
+  });
+
+  it("accepts the mock's transport and limit refusals as the operation's error bodies", () => {
+    const tooLarge = { message: "Request body is larger than 1000000 bytes" };
+    const type = {
+      message: "Content-Type must be application/json",
+      errors: { base: ["Content-Type must be application/json"] },
+    };
+    const more = {
+      message: "x",
+      errors: { amount: ["must be greater than 0"], base: ["and 150 more errors not listed"] },
+    };
+    for (const e of Object.values(OPERATIONS).filter((o) => o.method === "POST")) {
+      for (const id of [e.syncOperationId, e.asyncOperationId]) {
+        expect(contract.validateResponseBody(id, 413, tooLarge), id).toEqual([]);
+        expect(contract.validateResponseBody(id, 415, type), id).toEqual([]);
+        expect(contract.validateResponseBody(id, 400, { message: "Request body was cut short" }), id).toEqual(
+          [],
+        );
+        expect(contract.validateResponseBody(id, 422, more), id).toEqual([]);
+        expect(contract.validateResponseBody(id, 413, { error: "too big" }), id).not.toEqual([]);
+      }
+    }
+    const limits = Object.keys(
+      doc.components.responses.UnprocessableEntity?.content?.["application/json"]?.examples ?? {},
+    );
+    expect(limits).toEqual(
+      expect.arrayContaining(["tooDeep", "tooManyValues", "unsafeInteger", "truncatedErrors"]),
+    );
+  });
+
   it("has an example of its request and of its 200 answer on every operation", () => {
     const hasExample = (m: MediaTypeObject | undefined) =>
       m?.example !== undefined || Object.keys(m?.examples ?? {}).length > 0;

@@ -3,7 +3,7 @@
  * in size, stopped by the run's budget, 429s waited out (never reported as failures), and every
  * exchange recorded redacted for reports, curl and HAR.
  */
-import { parseRetryAfter } from "@paycross/client";
+import { parseRetryAfter } from "@paycross/client/internal";
 import { createReportRedactor, type TextRedactor } from "./report/redact.js";
 import type { Exchange } from "./types.js";
 

@@ -17,7 +17,8 @@ async function runAgainst(breakage: Breakage, maxDurationMs = 60_000): Promise<R
   closers.push(() => b.close());
   return runConformance({
     target: b.target,
-    profile: MOCK_PROFILE,
+    // A hang is certain here: a 10 s bound catches it well within the 60 s budget.
+    profile: breakage === "result_hangs" ? { ...MOCK_PROFILE, responseTimeMs: 10_000 } : MOCK_PROFILE,
     embedded: true,
     ratePerSecond: 1000,
     maxDurationMs,

@@ -15,6 +15,13 @@ describe("profiles", () => {
       expect(loadProfile(new URL(f, dir).pathname).cards.successful).toMatch(/^\d{12,19}$/);
   });
 
+  it("the mock's sample profile carries the mock's own test cards", async () => {
+    const { TEST_CARDS } = await import("@paycross/mock-gateway");
+    const sample = loadProfile(new URL("../profiles/mock-gateway.json", import.meta.url).pathname);
+    for (const [outcome, number] of Object.entries(sample.cards))
+      expect(number).toBe(TEST_CARDS[outcome as keyof typeof TEST_CARDS]);
+  });
+
   it("a public key must parse: the placeholder is refused, the mock's real key accepted", async () => {
     expect(() => parseProfile({ ...base, webhookPublicKey: "MIIBIjANBgkq…" }, "p.json")).toThrow(
       /webhookPublicKey is not a public key/,

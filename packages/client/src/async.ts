@@ -9,6 +9,7 @@ import type { CallOptions, HttpCore, RawResponse } from "./core/http.js";
 import { classifyResult, classifyStatus } from "./core/read-once.js";
 import { type PayCrossError, PayCrossUntrustedUrlError } from "./errors.js";
 import { type CreateMethods, eachOperation, fillPath, OPERATION_HEADERS } from "./operations.js";
+import type { Redactor } from "./redact.js";
 import type { AsyncResultBody, AsyncTaskAccepted, BalanceRequest } from "./types.js";
 
 /** The same per-call options as every other call (`idempotencyKey` applies to the submit). */
@@ -69,21 +70,19 @@ interface AsyncDeps {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-export function createAsyncApi(deps: AsyncDeps): AsyncApi {
-  const { core, baseUrl } = deps;
-  const ctxOf = (res: RawResponse, method: string, url: string): RequestContext => ({
-    method,
-    url,
-    idempotencyKey: res.idempotencyKey,
-    redact: core.options.redact,
-  });
+/**
+ * A task reference (a request_id, or a status/result URL the gateway returned) to the URL to read. A URL
+ * outside the gateway origin (and `trustedOrigins`) is refused before anything, credentials above all,
+ * is sent there.
+ */
+function taskUrlResolver(baseUrl: string, trustedOrigins: string[], redact: Redactor) {
   const gatewayOrigin = new URL(baseUrl).origin;
-  const trusted = new Set([gatewayOrigin, ...deps.trustedOrigins.map((o) => new URL(o).origin)]);
+  const trusted = new Set([gatewayOrigin, ...trustedOrigins.map((o) => new URL(o).origin)]);
 
-  const resolve = (ref: string, kind: "status" | "result"): string => {
+  return (ref: string, kind: "status" | "result"): string => {
     if (typeof ref !== "string" || ref.trim() === "") {
       throw new PayCrossUntrustedUrlError({
-        message: `async ${kind}: expected a request_id or a URL, got ${JSON.stringify(ref)}`,
+        message: `async ${kind}: expected a request_id or a URL, got ${redact(JSON.stringify(ref) ?? String(ref))}`,
       });
     }
     if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) {
@@ -92,24 +91,35 @@ export function createAsyncApi(deps: AsyncDeps): AsyncApi {
         url = new URL(ref);
       } catch {
         throw new PayCrossUntrustedUrlError({
-          message: `async ${kind}: not a valid URL: ${core.options.redact(ref)}`,
+          message: `async ${kind}: not a valid URL: ${redact(ref)}`,
         });
       }
       if (!trusted.has(url.origin) || url.username || url.password) {
         throw new PayCrossUntrustedUrlError({
           message: `async ${kind}: ${url.origin} is not the gateway origin ${gatewayOrigin}; refusing to send credentials there (add it to trustedOrigins if it is yours)`,
-          url: core.options.redact(`${url.origin}${url.pathname}`),
+          url: redact(`${url.origin}${url.pathname}`),
         });
       }
       return url.href;
     }
     if (/[\s/?#]/.test(ref)) {
       throw new PayCrossUntrustedUrlError({
-        message: `async ${kind}: ${JSON.stringify(ref)} is neither a request_id nor a URL`,
+        message: `async ${kind}: ${redact(JSON.stringify(ref))} is neither a request_id nor a URL`,
       });
     }
     return `${baseUrl}/async/${kind}/${encodeURIComponent(ref)}`;
   };
+}
+
+export function createAsyncApi(deps: AsyncDeps): AsyncApi {
+  const { core, baseUrl } = deps;
+  const ctxOf = (res: RawResponse, method: string, url: string): RequestContext => ({
+    method,
+    url,
+    idempotencyKey: res.idempotencyKey,
+    redact: core.options.redact,
+  });
+  const resolve = taskUrlResolver(baseUrl, deps.trustedOrigins, core.options.redact);
 
   const submit = async (
     method: "GET" | "POST",

@@ -1,9 +1,10 @@
-import createFetchClient, { type Client as FetchClient } from "openapi-fetch";
+import type { Client as FetchClient } from "openapi-fetch";
 import { type AsyncApi, createAsyncApi } from "./async.js";
 import { configError, invalidAnswer, type RequestContext } from "./core/fail.js";
 import { type CallOptions, HttpCore, type RawResponse, type RetryMode } from "./core/http.js";
 import { type TracerLike, tracingObserver } from "./core/tracing.js";
 import type { paths } from "./generated/schema.js";
+import { createRawClient } from "./raw.js";
 
 export type { CallOptions };
 
@@ -142,7 +143,8 @@ function normalizeBaseUrl(raw: string): string {
   return url.href.replace(/\/+$/, "");
 }
 
-export function createClient(options: ClientOptions): PayCrossClient {
+/** Checks the options and builds the pipeline: nothing is sent with a bad configuration. */
+function buildCore(options: ClientOptions): { core: HttpCore; baseUrl: string; redact: Redactor } {
   if (options == null || typeof options !== "object")
     throw configError("createClient needs an options object");
   const shopId = String(options.shopId ?? "").trim();
@@ -168,7 +170,11 @@ export function createClient(options: ClientOptions): PayCrossClient {
     maxResponseBytes: checkMaxResponseBytes(options.maxResponseBytes),
     observer: options.tracer === false ? undefined : tracingObserver(options.tracer),
   });
+  return { core, baseUrl, redact };
+}
 
+export function createClient(options: ClientOptions): PayCrossClient {
+  const { core, baseUrl, redact } = buildCore(options);
   const ensureOk = (res: RawResponse, method: string, url: string) => {
     if (res.status < 200 || res.status > 299) throw core.errorFor(res, method, url);
     return res;
@@ -241,46 +247,10 @@ export function createClient(options: ClientOptions): PayCrossClient {
     };
   });
 
-  const raw = createFetchClient<paths>({
-    baseUrl,
-    // Every raw call goes through the same pipeline; POSTs get an idempotency key unless they carry one.
-    // The body openapi-fetch serialized is sent as it is, and the answer handed back as it came.
-    fetch: async (input: Request) => {
-      const method = input.method.toUpperCase() === "POST" ? "POST" : "GET";
-      const payload = method === "POST" ? await input.text() : undefined;
-      const headers: Record<string, string> = {};
-      input.headers.forEach((v, k) => {
-        headers[k] = v;
-      });
-      const { requestid, ...rest } = headers;
-      const res = await call(
-        method,
-        input.url,
-        {
-          signal: input.signal,
-          headers: rest,
-          ...(requestid !== undefined ? { idempotencyKey: requestid } : {}),
-        },
-        {
-          payload: payload || undefined,
-          retry: method === "GET" && input.url.includes("/async/result/") ? "read-once" : "idempotent",
-          anyStatus: true,
-        },
-      );
-      const idempotencyKey = res.idempotencyKey;
-      const responseHeaders = new Headers({ "content-type": "application/json" });
-      if (idempotencyKey) responseHeaders.set("RequestID", idempotencyKey);
-      // An error body is what ends up in logs: it is redacted, like the body of every thrown error.
-      const ok = res.status >= 200 && res.status < 300;
-      const text = ok || res.body === undefined ? res.text : JSON.stringify(redact.value(res.body));
-      return new Response(text === "" ? null : text, { status: res.status, headers: responseHeaders });
-    },
-  });
-
   const client = {
     ...methods,
     async: createAsyncApi({ core, baseUrl, trustedOrigins: options.trustedOrigins ?? [], call }),
-    raw,
+    raw: createRawClient(baseUrl, call, redact),
     baseUrl,
     redact,
   } as unknown as PayCrossClient;

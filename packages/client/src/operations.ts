@@ -46,10 +46,11 @@ export function fillPath(path: string, id: unknown): string {
 /** Each catalogue entry, once, as `[resource, method, entry]`. */
 export function eachOperation<T>(
   build: (entry: Ops[OperationName], name: OperationName) => T,
+  catalogue: Record<string, Ops[OperationName]> = OPERATIONS,
 ): Record<string, Record<string, T>> {
   const out: Record<string, Record<string, T>> = {};
-  for (const name of Object.keys(OPERATIONS) as OperationName[]) {
-    const entry = OPERATIONS[name];
+  for (const name of Object.keys(catalogue) as OperationName[]) {
+    const entry = catalogue[name]!;
     out[entry.client.resource] ??= {};
     out[entry.client.resource]![entry.client.method] = build(entry, name);
   }

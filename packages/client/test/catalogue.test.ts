@@ -79,3 +79,20 @@ describe("the catalogue, through the client", () => {
     expect(server.seen[0]?.url).toBe("/transactions/credits");
   });
 });
+
+describe("a new catalogue entry", () => {
+  it("becomes a method by the same derivation the client uses, with no other change", async () => {
+    const { eachOperation, OPERATIONS: table } = await import("../src/operations.js");
+    const fake = {
+      ...table.payment,
+      name: "fake",
+      syncPath: "/transactions/fakes",
+      asyncPath: "/async/transactions/fakes",
+      client: { resource: "fakes", method: "create" },
+    };
+    const copy = { ...table, fake } as unknown as Record<string, typeof table.payment>;
+    const methods = eachOperation((op) => `${op.method} ${op.syncPath} | ${op.asyncPath}`, copy);
+    expect(methods.fakes?.create).toBe("POST /transactions/fakes | /async/transactions/fakes");
+    expect(Object.keys(methods)).toContain("credits");
+  });
+});

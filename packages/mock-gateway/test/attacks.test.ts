@@ -29,9 +29,9 @@ function* chunked(chunkBytes: number, maxBytes: number): Generator<string> {
 const report = (name: string, tried: number, held: number) =>
   console.log(`attack ${name}: ${tried} requests tried, ${held} held`);
 
-describe("sizes: nothing over the cap is read", () => {
+describe("sizes: nothing over the cap is read", { timeout: 60_000 }, () => {
   it("a Content-Length over the cap gets 413 before a byte of the body is sent, and the socket closes", async () => {
-    const r = await rawExchange(h.gw.port, head({ "content-length": String(50 * CAP) }), [], 3_000);
+    const r = await rawExchange(h.gw.port, head({ "content-length": String(50 * CAP) }), [], 15_000);
     expect(r.status).toBe(413);
     expect(r.closed).toBe(true);
   });
@@ -41,7 +41,7 @@ describe("sizes: nothing over the cap is read", () => {
       h.gw.port,
       head({ "transfer-encoding": "chunked" }),
       chunked(64 * 1024, 100 * CAP),
-      5_000,
+      15_000,
     );
     expect(r.status).toBe(413);
     expect(r.closed).toBe(true);
@@ -62,13 +62,15 @@ describe("sizes: nothing over the cap is read", () => {
   });
 });
 
-describe("framing: malformed requests get 400 and a closed socket, slow ones 408", () => {
+describe("framing: malformed requests get 400 and a closed socket, slow ones 408", {
+  timeout: 60_000,
+}, () => {
   it("Content-Length together with Transfer-Encoding → 400, closed", async () => {
     const r = await rawExchange(
       h.gw.port,
       head({ "content-length": "5", "transfer-encoding": "chunked" }),
       ["5\r\nhello\r\n0\r\n\r\n"],
-      3_000,
+      15_000,
     );
     expect(r.status).toBe(400);
     expect(r.closed).toBe(true);
@@ -79,14 +81,14 @@ describe("framing: malformed requests get 400 and a closed socket, slow ones 408
       h.gw.port,
       head({ "transfer-encoding": "chunked" }),
       ["zz\r\nhello\r\n0\r\n\r\n"],
-      3_000,
+      15_000,
     );
     expect(r.status).toBe(400);
     expect(r.closed).toBe(true);
   });
 
   it("a body shorter than its Content-Length → 408 once the request timeout passes, closed", async () => {
-    const r = await rawExchange(h.gw.port, head({ "content-length": "100" }), ['{"request":'], 5_000);
+    const r = await rawExchange(h.gw.port, head({ "content-length": "100" }), ['{"request":'], 15_000);
     expect(r.status).toBe(408);
     expect(r.closed).toBe(true);
   });
@@ -117,7 +119,7 @@ describe("framing: malformed requests get 400 and a closed socket, slow ones 408
           ? `${f.badChunk ? "xyz" : Buffer.byteLength(f.body).toString(16)}\r\n${f.body}\r\n0\r\n\r\n`
           : f.body;
         if (f.truncateAt !== undefined) wire = wire.slice(0, f.truncateAt);
-        const r = await rawExchange(h.gw.port, head({ ...headers, connection: "close" }), [wire], 3_000);
+        const r = await rawExchange(h.gw.port, head({ ...headers, connection: "close" }), [wire], 15_000);
         if (r.status === undefined && !r.closed) held++;
         expect(r.status === undefined ? r.closed : r.status < 500).toBe(true);
       }),

@@ -24,7 +24,7 @@ const deepPayment = (levels: number, extra: Record<string, unknown> = {}) =>
     `${'{"a":'.repeat(levels)}{}${"}".repeat(levels)}`,
   );
 
-describe("idempotency before effects", () => {
+describe("idempotency before effects", { timeout: 60_000 }, () => {
   for (const hook of [false, true]) {
     it(`a body nested 10,000 deep ${hook ? "with" : "without"} a notification_url is refused (422 naming the depth), books nothing on 3 RequestID retries, and later queries still answer`, async () => {
       const extra = hook
@@ -61,7 +61,9 @@ describe("idempotency before effects", () => {
     const uid = first.body.transaction.uid;
     // Both notifications were attempted (the receiver port is closed): incomplete, then successful.
     await expect
-      .poll(() => new Set(h.gw.webhooks.deliveries.filter((d) => d.uid === uid).map((d) => d.status)))
+      .poll(() => new Set(h.gw.webhooks.deliveries.filter((d) => d.uid === uid).map((d) => d.status)), {
+        timeout: 30_000,
+      })
       .toEqual(new Set(["incomplete", "successful"]));
     expect(h.gw.stats.internalErrors ?? 0).toBe(0);
   });

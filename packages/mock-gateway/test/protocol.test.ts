@@ -199,7 +199,7 @@ describe("webhooks", () => {
         }),
       });
       await expect
-        .poll(() => gw.webhooks.deliveries)
+        .poll(() => gw.webhooks.deliveries, { timeout: 10_000 })
         .toEqual([expect.objectContaining({ attempt: 0, outcome: "refused: not a loopback address" })]);
     } finally {
       await gw.close();

@@ -8,13 +8,17 @@ describe("README example", () => {
     const receiver = await startReceiver({ status: (n) => (n < 2 ? 500 : 200) });
     const gw = await startMockGateway({ webhooks: { retryDelaysMs: [10, 10, 10] } });
     try {
-      await fetch(`${gw.url}/transactions/payments`, {
+      const paid = await fetch(`${gw.url}/transactions/payments`, {
         method: "POST",
-        headers: { authorization: `Basic ${Buffer.from(`${gw.shopId}:${gw.secretKey}`).toString("base64")}` },
+        headers: {
+          "content-type": "application/json",
+          authorization: `Basic ${Buffer.from(`${gw.shopId}:${gw.secretKey}`).toString("base64")}`,
+        },
         body: JSON.stringify({
           request: testPayment("successful", { notification_url: `${receiver.url}/hook` }),
         }),
       });
+      expect(paid.status, await paid.clone().text()).toBe(200);
       const deliveries = await receiver.waitFor(3);
       expect(deliveries.map((d) => d.status)).toEqual([500, 500, 200]);
       expect(new Set(deliveries.map((d) => d.body)).size).toBe(1);

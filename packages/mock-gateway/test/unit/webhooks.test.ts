@@ -9,7 +9,7 @@ describe("WebhookSender", () => {
     try {
       expect(() => sender.send("http://127.0.0.1:9/hook", tx)).not.toThrow();
       await expect
-        .poll(() => sender.deliveries)
+        .poll(() => sender.deliveries, { timeout: 10_000 })
         .toEqual([
           expect.objectContaining({ uid: "u1", attempt: 0, outcome: expect.stringMatching(/^not sent: /) }),
         ]);
@@ -24,7 +24,7 @@ describe("WebhookSender", () => {
       sender.send("not a url", { uid: "u2", status: "failed" });
       sender.send("https://merchant.example/hook", { uid: "u3", status: "failed" });
       await expect
-        .poll(() => sender.deliveries.map((d) => d.outcome))
+        .poll(() => sender.deliveries.map((d) => d.outcome), { timeout: 10_000 })
         .toEqual(["not sent: not a valid URL", "refused: not a loopback address"]);
     } finally {
       sender.close();
