@@ -5,9 +5,15 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { type AsyncCallOptions, type PayCrossClient, payCrossError } from "@paycross/client";
+import {
+  type AsyncCallOptions,
+  type PayCrossClient,
+  payCrossError,
+  type Transaction,
+} from "@paycross/client";
 import { type Answer, next } from "./lifecycle.js";
 import { LocalDriver, type Task } from "./local.js";
+import { matchNotification } from "./match.js";
 import { NotificationChecker } from "./notifications.js";
 import { toOutcome } from "./outcome.js";
 import { type PollPolicy, resolvePolicy } from "./policy.js";
@@ -92,7 +98,9 @@ export class PollerCore implements Poller {
     request: SubmitRequests[Op],
     opts: AsyncCallOptions = {},
   ): Promise<TaskHandle> {
-    const task = this.register(await submitTask(this.client, operation, request, opts));
+    const task = this.register(
+      await submitTask(this.client, operation, request, opts, this.options.webhook !== undefined),
+    );
     await this.persist(task);
     return this.handle(task);
   }
@@ -129,7 +137,8 @@ export class PollerCore implements Poller {
   async handleNotification(input: Parameters<Poller["handleNotification"]>[0]): Promise<NotificationResult> {
     const checked = await this.notifications.check(input);
     if (checked.duplicate) return { ...checked, resolved: [] };
-    const answer: Answer = { look: "notification", type: "confirmed", transaction: checked.transaction };
+    if (checked.verifiedBy === "status_query") this.stats.requests++; // the confirming status query
+    const answer = { look: "notification", type: "confirmed", transaction: checked.transaction } as const;
     return { ...checked, resolved: await this.resolveByNotification(answer) };
   }
 
@@ -269,25 +278,47 @@ export class PollerCore implements Poller {
     };
   }
 
-  /** A confirmed notification ends the follow-up of the matching tasks, here or (shared) in the store. */
-  private async resolveByNotification(answer: Answer): Promise<string[]> {
+  /**
+   * An authentic notification resolves the task it is about, in any phase (`lifecycle.confirmed`): here,
+   * or (shared store) in the store, where `recordFacts` merges it with whatever another process wrote.
+   */
+  private async resolveByNotification(answer: Answer & { type: "confirmed" }): Promise<string[]> {
     const resolved: string[] = [];
-    if (this.shared) {
-      for (const s of await this.shared.list()) {
-        if (s.phase !== "follow_up") continue;
-        const step = next(normalizeState(s), answer, { policy: this.policy, now: Date.now() });
-        if (step.action.type !== "done") continue;
-        await this.shared.recordFacts(s.id, step.state);
-        if (this.tasks.has(s.id)) await this.refresh(s.id);
-        resolved.push(s.id);
+    for (const s of await this.notified(answer.transaction)) {
+      const local = this.tasks.get(s.id);
+      if (!this.shared) {
+        if (!local) continue; // not driven by this poller
+        await this.driver.apply(local, answer);
+        if (local.state.phase === "done") resolved.push(s.id);
+        continue;
       }
-      return resolved;
-    }
-    for (const task of this.tasks.values()) {
-      if (task.state.phase !== "follow_up") continue;
-      await this.driver.apply(task, answer);
-      if ((task.state.phase as TaskState["phase"]) === "done") resolved.push(task.state.id);
+      const step = next(s, answer, { policy: this.policy, now: Date.now() });
+      if (step.action.type === "ignore") continue;
+      const stored = await this.shared.recordFacts(s.id, step.state);
+      if (local) await this.refresh(s.id);
+      if (stored.phase === "done" && step.action.type === "done") resolved.push(s.id);
     }
     return resolved;
+  }
+
+  /**
+   * The pending tasks `tx` is about: by uid, or by tracking_id when exactly one task fits (a tracking_id
+   * shared by several waiting tasks says nothing about which one: they keep polling). Found through the
+   * store's index where it has one, else by a scan.
+   */
+  private async notified(tx: Transaction): Promise<TaskState[]> {
+    const store = this.store;
+    let states: TaskState[];
+    if (store.findByUid && store.findByTrackingId) {
+      const found = [...(await store.findByUid(tx.uid))];
+      if (typeof tx.tracking_id === "string" && tx.tracking_id)
+        found.push(...(await store.findByTrackingId(tx.tracking_id)));
+      states = [...new Map(found.map((s) => [s.id, s])).values()];
+    } else states = this.shared ? await this.shared.list() : [...this.tasks.values()].map((t) => t.state);
+    // Locally the task in memory is ahead of the store (follow-up looks are not all stored).
+    const current = states.map((s) => normalizeState(this.shared ? s : (this.tasks.get(s.id)?.state ?? s)));
+    const byUid = current.filter((s) => matchNotification(s, tx) === "uid");
+    const byTracking = current.filter((s) => matchNotification(s, tx) === "tracking_id");
+    return byTracking.length === 1 ? [...byUid, ...byTracking] : byUid;
   }
 }

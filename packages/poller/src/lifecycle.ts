@@ -10,6 +10,7 @@
  * - an outcome is a fact: `unknown` never overwrites a result, a result never overwrites another.
  */
 import type { AsyncResultBody, Transaction } from "@paycross/client";
+import { matchNotification } from "./match.js";
 import { type PollPolicy, pollDelay } from "./policy.js";
 import { type Candidate, isFinalStatus, type StoredOutcome, type TaskState, transactionOf } from "./task.js";
 
@@ -32,7 +33,7 @@ export type Answer =
   /** 429, or a failure of a request that cannot consume a result (status, follow-up, recovery). */
   | { look: Look | "recovery"; type: "retry"; reason: string; retryAfterMs?: number | undefined }
   | { look: "recovery"; type: "recovered"; transactions: Transaction[] }
-  /** A transaction status from a notification, already confirmed by the gateway. */
+  /** A transaction from an authentic notification (signed, or confirmed by a status query). */
   | { look: "notification"; type: "confirmed"; transaction: Transaction };
 
 export type Action =
@@ -67,7 +68,7 @@ export function next(state: TaskState, answer: Answer, env: Env): Step {
   const s = JSON.parse(JSON.stringify(state)) as TaskState;
   if (s.phase === "done") return { state: s, action: { type: "ignore" } };
   const delay = (phase: "polling" | "follow_up", retryAfterMs?: number) =>
-    pollDelay(env.policy, s.attempt++, phase, retryAfterMs, env.random);
+    delayOf(s, env, s.attempt++, phase, retryAfterMs, env.random);
   const poll = (persist: boolean, retry?: string, retryAfterMs?: number): Step => {
     const phase = s.phase === "follow_up" ? "follow_up" : "polling";
     const delayMs = delay(phase, retryAfterMs);
@@ -78,7 +79,7 @@ export function next(state: TaskState, answer: Answer, env: Env): Step {
       // "Later": the next look backs off one step further (the first look already used attempt 0).
       const persist = answer.look === "result" && cleared(s, env.now);
       s.attempt++;
-      const delayMs = pollDelay(env.policy, s.attempt, "polling", undefined, env.random);
+      const delayMs = delayOf(s, env, s.attempt, "polling", undefined, env.random);
       return { state: s, action: { type: "poll", look: nextLook(s, env.policy), delayMs, persist } };
     }
     case "completed":
@@ -112,15 +113,37 @@ export function next(state: TaskState, answer: Answer, env: Env): Step {
       return finish(s, { kind: "unknown", reason, recovered: answer.transactions });
     }
     case "confirmed":
-      // Only ends a follow-up of this very transaction, only with a final status: never moves a task back.
-      if (
-        s.phase !== "follow_up" ||
-        transactionOf(s.result)?.uid !== answer.transaction.uid ||
-        !isFinalStatus(answer.transaction.status)
-      )
-        return { state: s, action: { type: "ignore" } };
-      return followUp(s, answer.transaction, env);
+      return confirmed(s, answer.transaction, env);
   }
+}
+
+/**
+ * An authentic notification about this task's transaction (checked by the caller with `matchNotification`).
+ * Polling: it stands in for the result read (final: the outcome; `incomplete`: the follow-up starts).
+ * Following up: only a final status ends it. Never moves a task back; a finished task is ignored above.
+ */
+function confirmed(s: TaskState, tx: Transaction, env: Env): Step {
+  if (!matchNotification(s, tx)) return { state: s, action: { type: "ignore" } };
+  if (s.phase === "follow_up") {
+    if (!isFinalStatus(tx.status)) return { state: s, action: { type: "ignore" } };
+    return followUp(s, tx, env);
+  }
+  // The transaction exists, so the operation's answer is a 200: a kept 5xx candidate was passing.
+  delete s.candidate;
+  return completed(s, { transaction: tx } as AsyncResultBody, env);
+}
+
+/** With a notification expected, polling is only the safety net: looks at least `notifiedPollDelayMs` apart. */
+function delayOf(
+  s: TaskState,
+  env: Env,
+  attempt: number,
+  phase: "polling" | "follow_up",
+  retryAfterMs: number | undefined,
+  random: (() => number) | undefined,
+): number {
+  const d = pollDelay(env.policy, attempt, phase, retryAfterMs, random);
+  return s.notified ? Math.max(d, env.policy.notifiedPollDelayMs) : d;
 }
 
 /** The result URL answered "still there": a kept candidate was a passing failure. True if one was dropped. */
@@ -138,7 +161,7 @@ function completed(s: TaskState, data: AsyncResultBody, env: Env): Step {
     // `incomplete` (3-D Secure) or `pending`: keep the result, then follow the transaction itself.
     s.phase = "follow_up";
     s.attempt = 0;
-    const delayMs = pollDelay(env.policy, s.attempt++, "follow_up", undefined, env.random);
+    const delayMs = delayOf(s, env, s.attempt++, "follow_up", undefined, env.random);
     return { state: s, action: { type: "poll", look: "follow_up", delayMs, persist: true } };
   }
   return finish(s, { kind: "completed", data, ...(tx ? { transaction: tx } : {}) });
@@ -146,7 +169,7 @@ function completed(s: TaskState, data: AsyncResultBody, env: Env): Step {
 
 function followUp(s: TaskState, transaction: Transaction, env: Env): Step {
   if (!isFinalStatus(transaction.status)) {
-    const delayMs = pollDelay(env.policy, s.attempt++, "follow_up", undefined, env.random);
+    const delayMs = delayOf(s, env, s.attempt++, "follow_up", undefined, env.random);
     return { state: s, action: { type: "poll", look: "follow_up", delayMs, persist: false } };
   }
   const data = { ...(s.result as object), transaction } as AsyncResultBody;

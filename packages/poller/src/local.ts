@@ -40,10 +40,10 @@ export class LocalDriver {
   wake(task: Task): void {
     if (task.cancelNext || task.busy) return;
     const s = task.state;
+    const p = this.c.policy;
+    const firstMs = s.notified ? Math.max(p.initialDelayMs, p.notifiedPollDelayMs) : p.initialDelayMs;
     const first =
-      s.attempt === 0 && s.phase === "polling"
-        ? Math.max(0, s.submittedAt + this.c.policy.initialDelayMs - Date.now())
-        : 0;
+      s.attempt === 0 && s.phase === "polling" ? Math.max(0, s.submittedAt + firstMs - Date.now()) : 0;
     this.schedule(task, first);
   }
 

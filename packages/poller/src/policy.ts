@@ -22,6 +22,12 @@ export interface PollPolicy {
   /** Follow-up of an `incomplete` transaction: first look and cap. */
   followUpInitialDelayMs: number;
   followUpMaxDelayMs: number;
+  /**
+   * With a notification expected (the request names a `notification_url` and `webhook` is configured),
+   * looks are at least this far apart: the notification resolves the task, polling is the safety net for
+   * one that is lost. 0 turns this off.
+   */
+  notifiedPollDelayMs: number;
 }
 
 // Async mode is for slow operations: a first look at 0.5 s and a 1 s cap spend few reads on a task that
@@ -36,6 +42,7 @@ export const DEFAULT_POLICY: PollPolicy = {
   checkStatusFirst: false,
   followUpInitialDelayMs: 1_000,
   followUpMaxDelayMs: 5_000,
+  notifiedPollDelayMs: 10_000,
 };
 
 export function resolvePolicy(partial: Partial<PollPolicy> = {}): PollPolicy {
@@ -47,6 +54,7 @@ export function resolvePolicy(partial: Partial<PollPolicy> = {}): PollPolicy {
     "minDelayMs",
     "followUpInitialDelayMs",
     "followUpMaxDelayMs",
+    "notifiedPollDelayMs",
   ] as const) {
     if (!Number.isFinite(p[key]) || p[key] < 0)
       throw payCrossError("config", `policy.${key} must be a non-negative number, got ${p[key]}`);

@@ -54,7 +54,7 @@ export interface TaskHandle {
 }
 
 export interface PollerStats {
-  /** HTTP requests sent for polling, follow-ups and recovery (not the submits). */
+  /** HTTP requests this poller sent for its tasks in any mode: polls, follow-ups, recovery, notification confirmations (not the submits). */
   requests: number;
   retries: number;
   /** Outcomes handed to callers, by kind. */

@@ -38,6 +38,7 @@ export async function submitTask(
   operation: OperationName,
   request: unknown,
   opts: AsyncCallOptions,
+  checksNotifications = false,
 ): Promise<TaskState> {
   if (!OPERATION_NAMES.includes(operation))
     throw payCrossError(
@@ -54,9 +55,15 @@ export async function submitTask(
     idempotencyKey: accepted.idempotencyKey,
     trackingId: trackingIdOf(operation, request),
     submittedAt: Date.now(),
+    ...(checksNotifications && hasNotificationUrl(request) ? { notified: true } : {}),
     phase: "polling",
     attempt: 0,
   };
+}
+
+function hasNotificationUrl(request: unknown): boolean {
+  const url = (request as { notification_url?: unknown } | null)?.notification_url;
+  return typeof request === "object" && typeof url === "string" && url.length > 0;
 }
 
 function trackingIdOf(operation: OperationName, request: unknown): string | undefined {

@@ -27,6 +27,11 @@ export interface TaskState {
   /** The request's `tracking_id`: how a lost answer's transaction is found again. */
   trackingId?: string | undefined;
   submittedAt: number;
+  /**
+   * The request named a `notification_url` and the poller checks notifications: the notification is
+   * expected to resolve the task, so polling only backs it up (`policy.notifiedPollDelayMs`).
+   */
+  notified?: boolean | undefined;
   /** `polling` the task, `follow_up` of an incomplete transaction, `done`. */
   phase: "polling" | "follow_up" | "done";
   /** Attempts in the current phase (drives the backoff). */

@@ -83,6 +83,12 @@ export class Worker {
     renew.unref();
     const state = normalizeState(raw);
     try {
+      // A store makes a new task due at once; one expecting a notification waits for it first.
+      const firstAt = state.submittedAt + Math.max(policy.initialDelayMs, policy.notifiedPollDelayMs);
+      if (state.notified && state.phase === "polling" && state.attempt === 0 && Date.now() < firstAt) {
+        await retrying(() => store.update(lease, state, firstAt));
+        return;
+      }
       const look = nextLook(state, policy);
       this.o.countRequest();
       this.o.emit(state.id, { type: "request", taskId: state.id, what: look, attempt: state.attempt });

@@ -2,7 +2,8 @@
  * Issue 11, chaos: 2,000 payments over the five test cards through the mock with 5% transient 500s on
  * result URLs, the poller process SIGKILLed at least 5 times and restarted on its FileStore. Nothing lost,
  * nothing charged twice, no wrong outcome; the only tolerated loss is a read-once error result whose
- * answer was in flight at a kill (it ends `unknown`), counted and printed.
+ * answer was in flight at a kill (it ends `unknown`), counted and printed. (On the poller before the
+ * candidate rule, one run gave 88 paid or declined tasks the outcome `failed/500`.)
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";

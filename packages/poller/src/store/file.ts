@@ -23,6 +23,7 @@ import { mergeFacts } from "../lifecycle.js";
 import { normalizeState, type TaskState, taskStateProblems } from "../task.js";
 import { PayCrossStoreError } from "./errors.js";
 import { acquireLock } from "./file-lock.js";
+import { TaskIndex } from "./task-index.js";
 import type { TaskStore } from "./types.js";
 
 type Line = { put: TaskState } | { del: string };
@@ -41,6 +42,7 @@ export interface OpenReport {
 
 export class FileStore implements TaskStore {
   private readonly states = new Map<string, TaskState>();
+  private readonly index = new TaskIndex();
   private handle: FileHandle | undefined;
   private queue: Array<{ line: string; done: () => void; fail: (e: unknown) => void }> = [];
   private flushing: Promise<void> | undefined;
@@ -69,6 +71,7 @@ export class FileStore implements TaskStore {
   put(state: TaskState): Promise<void> {
     const copy = mergeFacts(this.states.get(state.id), JSON.parse(JSON.stringify(state)) as TaskState);
     this.states.set(copy.id, copy);
+    this.index.set(copy);
     return this.append({ put: copy });
   }
 
@@ -83,7 +86,23 @@ export class FileStore implements TaskStore {
 
   delete(id: string): Promise<void> {
     this.states.delete(id);
+    this.index.remove(id);
     return this.append({ del: id });
+  }
+
+  async findByTrackingId(trackingId: string): Promise<TaskState[]> {
+    return this.copies(this.index.withTrackingId(trackingId));
+  }
+
+  async findByUid(uid: string): Promise<TaskState[]> {
+    return this.copies(this.index.withUid(uid));
+  }
+
+  private copies(ids: string[]): TaskState[] {
+    return ids.flatMap((id) => {
+      const s = this.states.get(id);
+      return s ? [JSON.parse(JSON.stringify(s)) as TaskState] : [];
+    });
   }
 
   async close(): Promise<void> {
@@ -135,11 +154,14 @@ export class FileStore implements TaskStore {
     const l = line as Partial<{ put: unknown; del: unknown }> | null;
     if (l && typeof l === "object" && typeof l.del === "string" && l.put === undefined) {
       this.states.delete(l.del);
+      this.index.remove(l.del);
     } else if (l && typeof l === "object" && l.put !== undefined) {
       const problems = taskStateProblems(l.put);
       if (problems.length) return `invalid task state (${problems.join("; ")})`;
       const state = normalizeState(l.put as TaskState);
-      this.states.set(state.id, mergeFacts(this.states.get(state.id), state));
+      const merged = mergeFacts(this.states.get(state.id), state);
+      this.states.set(state.id, merged);
+      this.index.set(merged);
     } else {
       return "neither a put nor a del";
     }

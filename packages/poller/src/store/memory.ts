@@ -1,14 +1,17 @@
 import { mergeFacts } from "../lifecycle.js";
 import type { TaskState } from "../task.js";
+import { TaskIndex } from "./task-index.js";
 import type { TaskStore } from "./types.js";
 
 /** Keeps states in this process only: survives nothing, costs nothing. Values are copied in and out. */
 export class MemoryStore implements TaskStore {
   private readonly states = new Map<string, string>();
+  private readonly index = new TaskIndex();
   async put(state: TaskState): Promise<void> {
     const stored = this.states.get(state.id);
     const merged = mergeFacts(stored === undefined ? undefined : (JSON.parse(stored) as TaskState), state);
     this.states.set(state.id, JSON.stringify(merged));
+    this.index.set(merged);
   }
   async get(id: string): Promise<TaskState | undefined> {
     const s = this.states.get(id);
@@ -19,5 +22,15 @@ export class MemoryStore implements TaskStore {
   }
   async delete(id: string): Promise<void> {
     this.states.delete(id);
+    this.index.remove(id);
+  }
+  async findByTrackingId(trackingId: string): Promise<TaskState[]> {
+    return this.getAll(this.index.withTrackingId(trackingId));
+  }
+  async findByUid(uid: string): Promise<TaskState[]> {
+    return this.getAll(this.index.withUid(uid));
+  }
+  private async getAll(ids: string[]): Promise<TaskState[]> {
+    return (await Promise.all(ids.map((id) => this.get(id)))).filter((s) => s !== undefined);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { mergeFacts, mergeFencedFacts } from "../lifecycle.js";
 import type { TaskState } from "../task.js";
+import { TaskIndex } from "./task-index.js";
 import type { ClaimedTask, Lease, SharedTaskStore } from "./types.js";
 
 interface Row {
@@ -21,6 +22,7 @@ export class SharedMemoryStore implements SharedTaskStore {
   readonly shared = true as const;
   private readonly rows = new Map<string, Row>();
   private readonly listeners = new Set<(id: string) => void>();
+  private readonly index = new TaskIndex();
   private tokens = 0;
 
   async put(state: TaskState): Promise<void> {
@@ -40,6 +42,22 @@ export class SharedMemoryStore implements SharedTaskStore {
 
   async delete(id: string): Promise<void> {
     this.rows.delete(id);
+    this.index.remove(id);
+  }
+
+  async findByTrackingId(trackingId: string): Promise<TaskState[]> {
+    return this.parsed(this.index.withTrackingId(trackingId));
+  }
+
+  async findByUid(uid: string): Promise<TaskState[]> {
+    return this.parsed(this.index.withUid(uid));
+  }
+
+  private parsed(ids: string[]): TaskState[] {
+    return ids.flatMap((id) => {
+      const row = this.rows.get(id);
+      return row ? [parse(row.json)] : [];
+    });
   }
 
   async claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedTask[]> {
@@ -106,6 +124,7 @@ export class SharedMemoryStore implements SharedTaskStore {
   private write(id: string, state: TaskState, nextPollAt: number | null, row: Row | undefined): void {
     const wasDone = row !== undefined && parse(row.json).phase === "done";
     const json = JSON.stringify(state);
+    this.index.set(state);
     if (row) {
       row.json = json;
       row.nextPollAt = nextPollAt;

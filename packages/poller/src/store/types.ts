@@ -13,6 +13,14 @@ export interface TaskStore {
   /** Forget a task (after the caller has acted on its outcome). */
   delete(id: string): Promise<void>;
   close?(): Promise<void>;
+  /**
+   * Optional indexed lookups (stores that have them spare the poller a full `list()` per notification):
+   * the states submitted with this `tracking_id`, and those whose transaction has this `uid` (known after
+   * the first result read). MemoryStore, FileStore and SharedMemoryStore keep an index; a database store
+   * should answer from an index on those columns (PostgresStore: see the README).
+   */
+  findByTrackingId?(trackingId: string): Promise<TaskState[]>;
+  findByUid?(uid: string): Promise<TaskState[]>;
 }
 
 /** The right to poll one task for a while. `token` is a fencing token: it grows with every claim. */
