@@ -100,7 +100,9 @@ export class PostgresStore implements SharedTaskStore {
          INSERT INTO ${this.t} (id, state, outcome, facts, phase, next_poll_at)
          VALUES ($1, $2::json, $3::json, $4, $5, CASE WHEN $5 = 'done' THEN NULL ELSE now() END)
          ON CONFLICT (id) DO NOTHING RETURNING id, outcome)
-       SELECT pg_notify($6, id) FROM ins WHERE outcome IS NOT NULL`,
+       -- One row per insert (a pending task too), so rowCount tells the fast path was taken; notify only
+       -- when the new task already carries an outcome.
+       SELECT id, CASE WHEN outcome IS NOT NULL THEN pg_notify($6, id)::text END FROM ins`,
       [...columns(state), this.channel],
     );
     if (rowCount === 1) return;

@@ -129,6 +129,14 @@ describe("fenced update", () => {
     expect(after!.attempt).toBe(2);
   });
 
+  it("a new pending task is stored in one round trip (the insert fast path)", async () => {
+    const before = a.roundTrips;
+    const s = taskState();
+    await a.put(s);
+    expect(a.roundTrips - before).toBe(1);
+    expect((await a.get(s.id))?.id).toBe(s.id);
+  });
+
   it("the usual update is one round trip (no merge needed)", async () => {
     const s = taskState();
     await a.put(s);
