@@ -71,7 +71,9 @@ describe("chaos", () => {
       let kills = 0;
       let restarts = 0;
       for (let run = 0; ; run++) {
-        const killAfter = kills < KILLS ? 700 + Math.floor(Math.random() * 1_300) : undefined;
+        // Kill early (0.3-0.9 s after spawn, start-up included) so that every kill lands while work remains: with
+        // later kills a fast machine finished all tasks first, and the idle restarts were never killed again.
+        const killAfter = kills < KILLS ? 300 + Math.floor(Math.random() * 600) : undefined;
         const r = await runChild(args, killAfter);
         if (r.signal === "SIGKILL") kills++;
         else {
