@@ -1,4 +1,5 @@
 import { payCrossError } from "@paycross/client";
+import { MinHeap } from "@paycross/client/internal";
 
 /**
  * One scheduler for every pending task: a min-heap of wake-up times, ONE timer for the earliest, and a
@@ -15,7 +16,8 @@ interface Entry {
 export type Cancel = () => void;
 
 export class Scheduler {
-  private readonly heap: Entry[] = [];
+  // Earliest wake-up first; equal times in submission order (FIFO).
+  private readonly heap = new MinHeap<Entry>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
   private seq = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
@@ -30,13 +32,13 @@ export class Scheduler {
   }
 
   get pending(): number {
-    return this.heap.length;
+    return this.heap.size;
   }
 
   /** Runs `fn` at `at` (epoch ms). */
   at(at: number, fn: () => void): Cancel {
     const entry: Entry = { at, seq: this.seq++, run: fn, cancelled: false };
-    this.push(entry);
+    this.heap.push(entry);
     this.arm();
     return () => {
       entry.cancelled = true;
@@ -59,7 +61,7 @@ export class Scheduler {
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.heap.length = 0;
+    this.heap.clear();
     this.ready.length = 0;
   }
 
@@ -78,8 +80,8 @@ export class Scheduler {
     this.timer = undefined;
     this.timerAt = Number.POSITIVE_INFINITY;
     const now = Date.now();
-    while (this.heap.length > 0 && this.heap[0]!.at <= now) {
-      const e = this.pop()!;
+    for (let top = this.heap.peek(); top && top.at <= now; top = this.heap.peek()) {
+      const e = this.heap.pop()!;
       if (!e.cancelled) e.run();
     }
     this.arm();
@@ -87,8 +89,8 @@ export class Scheduler {
 
   private arm(): void {
     if (this.closed) return;
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
-    const next = this.heap[0]?.at ?? Number.POSITIVE_INFINITY;
+    while (this.heap.peek()?.cancelled) this.heap.pop();
+    const next = this.heap.peek()?.at ?? Number.POSITIVE_INFINITY;
     if (this.timer && next >= this.timerAt) return;
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -96,42 +98,5 @@ export class Scheduler {
     if (next === Number.POSITIVE_INFINITY) return;
     this.timer = setTimeout(() => this.fire(), Math.min(Math.max(0, next - Date.now()), 2_147_483_647));
     if (!this.keepAlive) this.timer.unref();
-  }
-
-  private less(a: Entry, b: Entry): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  }
-
-  private push(e: Entry): void {
-    const h = this.heap;
-    h.push(e);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
-      i = p;
-    }
-  }
-
-  private pop(): Entry | undefined {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length > 0 && last) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
   }
 }
