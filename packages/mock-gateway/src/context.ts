@@ -48,6 +48,7 @@ export interface ContextOptions {
   clock?: Clock;
   asyncDelayMs?: number | ((operationId: string, request: unknown) => number);
   incompleteResolveMs?: number;
+  maxTransactions?: number;
   faults?: Fault[];
   faultSeed?: number;
   admin?: boolean;
@@ -65,14 +66,19 @@ export function buildContext(o: ContextOptions): GatewayContext {
   const incompleteResolveMs = o.incompleteResolveMs ?? 1_000;
   const webhooks = new WebhookSender(o.authorization, o.webhooks);
   const scheduler = new Scheduler(clock, manual?.passesOnItsOwn ?? true, (e) => void internalError(stats, e));
-  const ledger: Ledger = new Ledger(clock, o.publicUrl, {
-    changed(tx) {
-      if (tx.notification_url) webhooks.send(tx.notification_url, ledger.render(tx));
+  const ledger: Ledger = new Ledger(
+    clock,
+    o.publicUrl,
+    {
+      changed(tx) {
+        if (tx.notification_url) webhooks.send(tx.notification_url, ledger.render(tx));
+      },
+      scheduleResolution(uid, finalStatus) {
+        scheduler.at(clock.now() + incompleteResolveMs, () => ledger.resolve(uid, finalStatus));
+      },
     },
-    scheduleResolution(uid, finalStatus) {
-      scheduler.at(clock.now() + incompleteResolveMs, () => ledger.resolve(uid, finalStatus));
-    },
-  });
+    o.maxTransactions,
+  );
   return {
     contract: getContract().precompile(),
     clock,
