@@ -9,7 +9,7 @@ import type { Clock } from "../clock.js";
 import { type Answer, type Json, JsonAnswer } from "../types.js";
 import { BoundedMap } from "./bounded.js";
 import { CardBook, type CardData } from "./cardbook.js";
-import { renderTransaction, transactionJson } from "./render.js";
+import { isoOf, renderTransaction, rrnOf, transactionJson } from "./render.js";
 import { baseError, error, messageFor, refusal } from "./rules.js";
 
 export type { Answer, Json } from "../types.js";
@@ -37,9 +37,11 @@ export interface StoredTransaction {
   message: string;
   test: boolean;
   language: string;
-  created_at: number;
-  updated_at: number;
-  paid_at: number | null;
+  /** ISO 8601 (`isoOf`), shared by every transaction of the same millisecond. */
+  created_at: string;
+  updated_at: string;
+  paid_at: string | null;
+  rrn: string;
   parent_uid?: string;
   reason?: string;
   card?: CardData;
@@ -75,6 +77,8 @@ const MAX_BY_TRACKING_ID = 10;
 /** Transactions kept by default; beyond it the oldest is forgotten (see README, "Memory"). */
 export const DEFAULT_MAX_TRANSACTIONS = 100_000;
 
+/** The duplicate check is on unless the request turns it off (its fingerprint is built only then). */
+const checksDuplicates = (req: Json) => req.duplicate_check !== false;
 const duplicate = (): Answer =>
   baseError("Duplicate request: an identical transaction was made less than 30 seconds ago");
 
@@ -116,7 +120,7 @@ export class Ledger {
     const card = this.cards.resolve(cardReq, now);
     if ("status" in card) return card;
     const amount = req.amount as number;
-    const dupKey = this.duplicateKey(req, `${type}|${amount}|${req.currency}|${card.number}`);
+    const dupKey = checksDuplicates(req) ? `${type}|${amount}|${req.currency}|${card.number}` : undefined;
     if (dupKey && this.isDuplicate(dupKey, now)) return duplicate();
     const outcome = outcomeOf(card.number);
     if (outcome === "error") return error(500, INTERNAL_ERROR_MESSAGE);
@@ -138,9 +142,10 @@ export class Ledger {
         message: messageFor(status),
         test: req.test === true,
         language: (req.language as string) ?? "en",
-        created_at: now,
-        updated_at: now,
-        paid_at: status === "successful" && type !== "checkup" && type !== "tokenization" ? now : null,
+        created_at: isoOf(now),
+        updated_at: isoOf(now),
+        paid_at: status === "successful" && type !== "checkup" && type !== "tokenization" ? isoOf(now) : null,
+        rrn: rrnOf(now),
         card,
         customer: (type === "payout" ? req.recipient : req.customer) as Json | undefined,
         billing_address: (type === "payout" ? req.recipient_billing_address : req.billing_address) as
@@ -154,6 +159,7 @@ export class Ledger {
         voided: false,
       },
       dupKey,
+      now,
     );
     if (status === "successful") this.book(tx);
     if (status === "incomplete")
@@ -167,7 +173,7 @@ export class Ledger {
     const parent = this.transactions.get(req.parent_uid as string);
     if (!parent) return error(422, "Parent transaction not found", { parent_uid: ["is not found"] });
     const amount = req.amount as number;
-    const dupKey = this.duplicateKey(req, `${type}|${parent.uid}|${amount}`);
+    const dupKey = checksDuplicates(req) ? `${type}|${parent.uid}|${amount}` : undefined;
     const now = this.clock.now();
     if (dupKey && this.isDuplicate(dupKey, now)) return duplicate();
     const refused = refusal(type, parent, amount);
@@ -185,9 +191,10 @@ export class Ledger {
         message: messageFor("successful"),
         test: parent.test,
         language: parent.language,
-        created_at: now,
-        updated_at: now,
-        paid_at: now,
+        created_at: isoOf(now),
+        updated_at: isoOf(now),
+        paid_at: isoOf(now),
+        rrn: rrnOf(now),
         parent_uid: parent.uid,
         ...(req.reason ? { reason: req.reason as string } : {}),
         ...(parent.card ? { card: parent.card } : {}),
@@ -198,12 +205,13 @@ export class Ledger {
         voided: false,
       },
       dupKey,
+      now,
     );
     if (type === "capture") parent.captured += amount;
     if (type === "void") parent.voided = true;
     if (type === "refund") parent.refunded += amount;
     if (type === "chargeback") parent.chargedBack += amount;
-    parent.updated_at = now;
+    parent.updated_at = isoOf(now);
     this.book(tx);
     this.events.changed(tx);
     return this.answer(tx);
@@ -255,9 +263,9 @@ export class Ledger {
     const now = this.clock.now();
     tx.status = finalStatus;
     tx.message = messageFor(finalStatus);
-    tx.updated_at = now;
+    tx.updated_at = isoOf(now);
     if (finalStatus === "successful") {
-      tx.paid_at = now;
+      tx.paid_at = isoOf(now);
       this.book(tx);
     }
     this.events.changed(tx);
@@ -273,10 +281,6 @@ export class Ledger {
     return new JsonAnswer(200, `{"transaction":${transactionJson(tx, this.baseUrl())}}`, tx.uid);
   }
 
-  private duplicateKey(req: Json, key: string): string | undefined {
-    return req.duplicate_check === false ? undefined : key;
-  }
-
   private isDuplicate(key: string, now: number): boolean {
     const last = this.recentFingerprints.get(key);
     return last !== undefined && now - last < DUPLICATE_WINDOW_MS;
@@ -286,10 +290,10 @@ export class Ledger {
    * Records a transaction with its duplicate-check fingerprint in one step: a fingerprint exists only
    * for a transaction that exists (a refused or failed request leaves none to block a retry).
    */
-  private store(tx: StoredTransaction, dupKey: string | undefined): StoredTransaction {
+  private store(tx: StoredTransaction, dupKey: string | undefined, now: number): StoredTransaction {
     if (dupKey) {
       if (this.recentFingerprints.size > this.pruneAt) this.pruneFingerprints();
-      this.recentFingerprints.set(dupKey, tx.created_at);
+      this.recentFingerprints.set(dupKey, now);
     }
     this.transactions.set(tx.uid, tx);
     if (tx.tracking_id) {

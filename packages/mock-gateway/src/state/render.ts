@@ -11,18 +11,44 @@ import { brandOf } from "../cards.js";
 import type { Json } from "../types.js";
 import type { StoredTransaction } from "./ledger.js";
 
-/** One `toISOString` per distinct millisecond: a transaction's three dates are nearly always the same ms. */
+/**
+ * One `toISOString` per distinct millisecond, and the same string instance for every transaction of
+ * that millisecond: the ledger keeps dates as these strings, so a stored transaction holds no number
+ * boxes of its own (each kept object costs the garbage collector a copy; see PERFORMANCE.md).
+ */
 let lastMs = Number.NaN;
 let lastIso = "";
+let lastRrn = "";
 export function isoOf(ms: number): string {
-  if (ms !== lastMs) {
-    lastIso = new Date(ms).toISOString();
-    lastMs = ms;
-  }
+  if (ms !== lastMs) stampMs(ms);
   return lastIso;
 }
 
-const iso = (ms: number | null) => (ms === null ? null : isoOf(ms));
+/** The processor's retrieval reference number, derived from the creation time. */
+export function rrnOf(ms: number): string {
+  if (ms !== lastMs) stampMs(ms);
+  return lastRrn;
+}
+
+/** `YYYY-MM-DDTHH:MM:` of the current minute: within it, an ISO date is that prefix plus seconds and ms. */
+let minuteFrom = Number.NaN;
+let minutePrefix = "";
+
+function stampMs(ms: number): void {
+  const inMinute = ms - minuteFrom;
+  if (inMinute >= 0 && inMinute < 60_000) {
+    const sec = Math.floor(inMinute / 1000);
+    const milli = inMinute % 1000;
+    lastIso = `${minutePrefix}${sec < 10 ? "0" : ""}${sec}.${milli < 10 ? "00" : milli < 100 ? "0" : ""}${milli}Z`;
+  } else {
+    lastIso = new Date(ms).toISOString();
+    // Years beyond 9999 (a `+` prefix) or before 1970 keep using toISOString for every date.
+    minuteFrom = ms >= 0 && lastIso.length === 24 ? ms - (ms % 60_000) : Number.NaN;
+    minutePrefix = lastIso.slice(0, 17);
+  }
+  lastRrn = String(100_000_000 + (ms % 900_000_000));
+  lastMs = ms;
+}
 const THREE_DS = { status: "pending", message: "Authentication required", ve_status: "Y" };
 
 export function renderTransaction(tx: StoredTransaction, baseUrl: string): Json {
@@ -38,9 +64,9 @@ export function renderTransaction(tx: StoredTransaction, baseUrl: string): Json 
     test: tx.test,
     payment_method_type: "credit_card",
     language: tx.language,
-    created_at: iso(tx.created_at),
-    updated_at: iso(tx.updated_at),
-    paid_at: iso(tx.paid_at),
+    created_at: tx.created_at,
+    updated_at: tx.updated_at,
+    paid_at: tx.paid_at,
     receipt_url: `${baseUrl}/receipts/${tx.uid}`,
   };
   if (tx.parent_uid) out.parent_uid = tx.parent_uid;
@@ -85,7 +111,7 @@ function processor(tx: StoredTransaction): Json {
     message: tx.message,
     auth_code: ok ? "654321" : null,
     bank_code: ok ? "05" : "51",
-    rrn: rrnOf(tx.created_at),
+    rrn: tx.rrn,
     ref_id: tx.uid.slice(0, 8),
     amount: tx.amount,
     currency: tx.currency,
@@ -94,15 +120,12 @@ function processor(tx: StoredTransaction): Json {
   };
 }
 
-const rrnOf = (createdAt: number) => String(100_000_000 + (createdAt % 900_000_000));
-
 // --- the same form, written as a string -------------------------------------------------------------
 
-/** A JSON string literal; values the mock made itself (uids, hex, ISO dates) need no escaping. */
+/** A JSON string literal; values the mock made itself (uids, hex, ISO dates, rrn) need no escaping. */
 const q = JSON.stringify;
 /** A JSON number as `JSON.stringify` writes it (`null` for NaN/Infinity, which validation keeps out). */
 const num = (n: number) => (Number.isFinite(n) ? String(n) : "null");
-const isoJson = (ms: number | null) => (ms === null ? "null" : `"${isoOf(ms)}"`);
 const THREE_DS_JSON = q(THREE_DS);
 const PROTECTION_OK_JSON = q(protection(true));
 const PROTECTION_REFUSED_JSON = q(protection(false));
@@ -123,7 +146,7 @@ export function transactionJson(tx: StoredTransaction, baseUrl: string): string 
   // `JSON.stringify` leaves out an undefined field; the template would not. The ledger always sets both.
   if (tx.amount === undefined || tx.currency === undefined) return q(renderTransaction(tx, baseUrl));
   const base = escapedBase(baseUrl);
-  let s = `{"uid":"${tx.uid}","status":"${tx.status}","type":"${tx.type}","amount":${num(tx.amount)},"currency":${q(tx.currency)},"description":${q(tx.description)},"tracking_id":${q(tx.tracking_id)},"message":${q(tx.message)},"test":${tx.test},"payment_method_type":"credit_card","language":${q(tx.language)},"created_at":${isoJson(tx.created_at)},"updated_at":${isoJson(tx.updated_at)},"paid_at":${isoJson(tx.paid_at)},"receipt_url":"${base}/receipts/${tx.uid}"`;
+  let s = `{"uid":"${tx.uid}","status":"${tx.status}","type":"${tx.type}","amount":${num(tx.amount)},"currency":${q(tx.currency)},"description":${q(tx.description)},"tracking_id":${q(tx.tracking_id)},"message":${q(tx.message)},"test":${tx.test},"payment_method_type":"credit_card","language":${q(tx.language)},"created_at":"${tx.created_at}","updated_at":"${tx.updated_at}","paid_at":${tx.paid_at === null ? "null" : `"${tx.paid_at}"`},"receipt_url":"${base}/receipts/${tx.uid}"`;
   if (tx.parent_uid) s += `,"parent_uid":"${tx.parent_uid}"`;
   if (tx.reason) s += `,"reason":${q(tx.reason)}`;
   const card = tx.card;
@@ -140,7 +163,7 @@ export function transactionJson(tx: StoredTransaction, baseUrl: string): string 
     s += `,"be_protected_verification":${tx.status === "successful" ? PROTECTION_OK_JSON : PROTECTION_REFUSED_JSON}`;
   else if (tx.type !== "tokenization") {
     const ok = tx.status === "successful";
-    s += `,"${tx.type}":{"status":"${tx.status}","message":${q(tx.message)},"auth_code":${ok ? '"654321"' : "null"},"bank_code":"${ok ? "05" : "51"}","rrn":"${rrnOf(tx.created_at)}","ref_id":"${tx.uid.slice(0, 8)}","amount":${num(tx.amount)},"currency":${q(tx.currency)},"billing_descriptor":"PAYCROSS*MOCK","gateway_id":1}`;
+    s += `,"${tx.type}":{"status":"${tx.status}","message":${q(tx.message)},"auth_code":${ok ? '"654321"' : "null"},"bank_code":"${ok ? "05" : "51"}","rrn":"${tx.rrn}","ref_id":"${tx.uid.slice(0, 8)}","amount":${num(tx.amount)},"currency":${q(tx.currency)},"billing_descriptor":"PAYCROSS*MOCK","gateway_id":1}`;
   }
   return `${s}}`;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
 import { BoundedMap } from "../../src/state/bounded.js";
 import { Ledger, type StoredTransaction } from "../../src/state/ledger.js";
-import { isoOf, renderTransaction, transactionJson } from "../../src/state/render.js";
+import { isoOf, renderTransaction, rrnOf, transactionJson } from "../../src/state/render.js";
 import { card } from "../helpers.js";
 
 const TYPES = [
@@ -35,9 +35,10 @@ const transaction: fc.Arbitrary<StoredTransaction> = fc.record({
   message: text,
   test: fc.boolean(),
   language: text,
-  created_at: ms,
-  updated_at: ms,
-  paid_at: fc.option(ms),
+  created_at: ms.map(isoOf),
+  updated_at: ms.map(isoOf),
+  paid_at: fc.option(ms.map(isoOf)),
+  rrn: ms.map(rrnOf),
   parent_uid: maybe(fc.uuid()),
   reason: maybe(text),
   card: maybe(
@@ -70,11 +71,21 @@ describe("the transaction's wire form", () => {
     );
   });
 
-  it("the cached ISO date is the date of the millisecond asked for, in any order", () => {
+  it("the cached ISO date and rrn are those of the millisecond asked for, in any order, near or far apart", () => {
+    const far = fc.integer({ min: -8_640_000_000_000_000, max: 8_640_000_000_000_000 });
     fc.assert(
-      fc.property(fc.array(ms, { maxLength: 20 }), (list) => {
-        for (const t of list) expect(isoOf(t)).toBe(new Date(t).toISOString());
-      }),
+      fc.property(
+        fc.oneof(ms, far),
+        fc.array(fc.oneof(fc.integer({ min: -1_000, max: 130_000 }), far)),
+        (base, steps) => {
+          for (const step of steps) {
+            const t = Math.abs(step) > 1e6 ? step : base + step;
+            if (Math.abs(t) > 8_640_000_000_000_000) continue;
+            expect(isoOf(t)).toBe(new Date(t).toISOString());
+            expect(rrnOf(t)).toBe(String(100_000_000 + (t % 900_000_000)));
+          }
+        },
+      ),
     );
   });
 });
