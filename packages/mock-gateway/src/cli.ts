@@ -2,16 +2,18 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import packageJson from "../package.json" with { type: "json" };
-import { TEST_CARDS } from "./cards.js";
-import { ManualClock, SkewClock } from "./clock.js";
-import type { Fault } from "./faults.js";
+// The CLI is a client of the package's public entry, nothing more.
 import {
   DEFAULT_SECRET_KEY,
   DEFAULT_SHOP_ID,
+  type Fault,
+  ManualClock,
   type MockGateway,
   type MockGatewayOptions,
+  SkewClock,
   startMockGateway,
-} from "./server.js";
+  TEST_CARDS,
+} from "./index.js";
 
 const HELP = `paycross-mock-gateway: a stateful PayCross gateway simulator
 

@@ -56,6 +56,8 @@ export interface StoredTransaction {
   voided: boolean;
 }
 
+type NewTransaction = Omit<StoredTransaction, "captured" | "refunded" | "chargedBack" | "voided">;
+
 export interface LedgerEvents {
   /** A transaction was created or changed status (webhooks listen here). */
   changed(tx: StoredTransaction): void;
@@ -153,10 +155,6 @@ export class Ledger {
           | undefined,
         additional_data: req.additional_data as Json | undefined,
         notification_url: req.notification_url as string | undefined,
-        captured: 0,
-        refunded: 0,
-        chargedBack: 0,
-        voided: false,
       },
       dupKey,
       now,
@@ -199,10 +197,6 @@ export class Ledger {
         ...(req.reason ? { reason: req.reason as string } : {}),
         ...(parent.card ? { card: parent.card } : {}),
         notification_url: (req.notification_url as string | undefined) ?? parent.notification_url,
-        captured: 0,
-        refunded: 0,
-        chargedBack: 0,
-        voided: false,
       },
       dupKey,
       now,
@@ -290,7 +284,13 @@ export class Ledger {
    * Records a transaction with its duplicate-check fingerprint in one step: a fingerprint exists only
    * for a transaction that exists (a refused or failed request leaves none to block a retry).
    */
-  private store(tx: StoredTransaction, dupKey: string | undefined, now: number): StoredTransaction {
+  private store(fields: NewTransaction, dupKey: string | undefined, now: number): StoredTransaction {
+    // A new transaction has no children yet: the chain counters start here, for every type.
+    const tx = fields as StoredTransaction;
+    tx.captured = 0;
+    tx.refunded = 0;
+    tx.chargedBack = 0;
+    tx.voided = false;
     if (dupKey) {
       if (this.recentFingerprints.size > this.pruneAt) this.pruneFingerprints();
       this.recentFingerprints.set(dupKey, now);

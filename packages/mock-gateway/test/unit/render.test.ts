@@ -90,6 +90,12 @@ describe("the transaction's wire form", () => {
   });
 });
 
+function smallLedger(maxTransactions: number) {
+  const clock = new ManualClock(Date.UTC(2026, 10, 27));
+  const events = { changed() {}, scheduleResolution() {} };
+  return { clock, ledger: new Ledger(clock, () => "http://mock.invalid", events, maxTransactions) };
+}
+
 describe("bounded books", () => {
   it("a BoundedMap holds the newest `max` keys, evicting oldest first, and reports each eviction once", () => {
     fc.assert(
@@ -109,13 +115,7 @@ describe("bounded books", () => {
   });
 
   it("a full ledger forgets its oldest transactions (and their tracking ids) and keeps serving the newest", () => {
-    const clock = new ManualClock(Date.UTC(2026, 10, 27));
-    const ledger = new Ledger(
-      clock,
-      () => "http://mock.invalid",
-      { changed() {}, scheduleResolution() {} },
-      3,
-    );
+    const { ledger } = smallLedger(3);
     const pay = (tracking_id: string) =>
       ledger.cardTransaction("payment", {
         amount: 1,
@@ -133,13 +133,7 @@ describe("bounded books", () => {
   });
 
   it("the duplicate check still refuses a repeat inside its window when the ledger is full", () => {
-    const clock = new ManualClock(Date.UTC(2026, 10, 27));
-    const ledger = new Ledger(
-      clock,
-      () => "http://mock.invalid",
-      { changed() {}, scheduleResolution() {} },
-      1,
-    );
+    const { clock, ledger } = smallLedger(1);
     const req = { amount: 7, currency: "USD", credit_card: card() };
     expect(ledger.cardTransaction("payment", req).status).toBe(200);
     ledger.cardTransaction("payment", { ...req, amount: 8 }); // evicts the first
