@@ -24,11 +24,9 @@ export class BoundedMap<K, V> {
 
   /** Stores a value; a new key beyond `max` evicts the oldest one. */
   set(key: K, value: V): void {
-    if (this.map.has(key)) {
-      this.map.set(key, value);
-      return;
-    }
-    this.map.set(key, value);
+    const before = this.map.size;
+    this.map.set(key, value); // one hash lookup; an existing key keeps its place in the ring
+    if (this.map.size === before) return;
     if (this.ring.length < this.max) {
       this.ring.push(key);
       return;
