@@ -2,16 +2,18 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import packageJson from "../package.json" with { type: "json" };
-import { TEST_CARDS } from "./cards.js";
-import { ManualClock, SkewClock } from "./clock.js";
-import type { Fault } from "./faults.js";
+// The CLI is a client of the package's public entry, nothing more.
 import {
   DEFAULT_SECRET_KEY,
   DEFAULT_SHOP_ID,
+  type Fault,
+  ManualClock,
   type MockGateway,
   type MockGatewayOptions,
+  SkewClock,
   startMockGateway,
-} from "./server.js";
+  TEST_CARDS,
+} from "./index.js";
 
 const HELP = `paycross-mock-gateway: a stateful PayCross gateway simulator
 
@@ -25,6 +27,7 @@ Options:
                                test key ${DEFAULT_SECRET_KEY})
   --async-delay-ms <n>         how long async tasks stay "processing" (default 100)
   --incomplete-resolve-ms <n>  how long 3-D Secure takes to resolve (default 1000)
+  --max-transactions <n>       transactions kept; the oldest is forgotten first (default 100000)
   --admin                      enable /__mock/* (clock, faults, reset, stats, webhooks)
   --manual-clock               time moves only through POST /__mock/clock {"advanceMs": n} (needs --admin)
   --skew-clock                 real time that POST /__mock/clock can also move forward (needs --admin)
@@ -70,6 +73,7 @@ function parseFlags(): Flags {
         "secret-key": { type: "string" },
         "async-delay-ms": { type: "string" },
         "incomplete-resolve-ms": { type: "string" },
+        "max-transactions": { type: "string" },
         admin: { type: "boolean" },
         "manual-clock": { type: "boolean" },
         "skew-clock": { type: "boolean" },
@@ -111,6 +115,7 @@ function optionsFrom(values: Flags, secretKey: string): MockGatewayOptions {
     secretKey,
     asyncDelayMs: int("async-delay-ms", str("async-delay-ms"), 100),
     incompleteResolveMs: int("incomplete-resolve-ms", str("incomplete-resolve-ms"), 1000),
+    maxTransactions: int("max-transactions", str("max-transactions"), 100_000, 1, 100_000_000),
     admin: Boolean(values.admin),
     faults: readFaults(str("faults")),
     faultSeed: int("fault-seed", str("fault-seed"), 1),

@@ -2,13 +2,14 @@
 import { type Contract, getContract } from "@paycross/spec";
 import { INTERNAL_ERROR_MESSAGE } from "./cards.js";
 import { type Clock, ManualClock, systemClock } from "./clock.js";
-import { type Fault, FaultInjector } from "./faults.js";
+import { FaultInjector } from "./faults.js";
 import { IdempotencyStore } from "./idempotency.js";
+import type { MockGatewayOptions } from "./server.js";
 import { Ledger } from "./state/ledger.js";
 import { Scheduler } from "./state/scheduler.js";
 import { TaskStore } from "./state/tasks.js";
 import type { Answer } from "./types.js";
-import { type WebhookOptions, WebhookSender } from "./webhooks.js";
+import { WebhookSender } from "./webhooks.js";
 
 export interface GatewayStats {
   requests: number;
@@ -44,14 +45,20 @@ export function internalError(stats: GatewayStats, e: unknown): Answer {
   return { status: 500, body: { message: INTERNAL_ERROR_MESSAGE } };
 }
 
-export interface ContextOptions {
-  clock?: Clock;
-  asyncDelayMs?: number | ((operationId: string, request: unknown) => number);
-  incompleteResolveMs?: number;
-  faults?: Fault[];
-  faultSeed?: number;
-  admin?: boolean;
-  webhooks?: WebhookOptions;
+/** The gateway's options that shape its state (documented on `MockGatewayOptions`), and its wiring. */
+export interface ContextOptions
+  extends Pick<
+    MockGatewayOptions,
+    | "clock"
+    | "asyncDelayMs"
+    | "incompleteResolveMs"
+    | "maxTransactions"
+    | "faults"
+    | "faultSeed"
+    | "admin"
+    | "webhooks"
+  > {
+  /** The expected `Authorization` header value. */
   authorization: string;
   publicUrl: () => string;
   reset: () => void;
@@ -65,14 +72,19 @@ export function buildContext(o: ContextOptions): GatewayContext {
   const incompleteResolveMs = o.incompleteResolveMs ?? 1_000;
   const webhooks = new WebhookSender(o.authorization, o.webhooks);
   const scheduler = new Scheduler(clock, manual?.passesOnItsOwn ?? true, (e) => void internalError(stats, e));
-  const ledger: Ledger = new Ledger(clock, o.publicUrl, {
-    changed(tx) {
-      if (tx.notification_url) webhooks.send(tx.notification_url, ledger.render(tx));
+  const ledger: Ledger = new Ledger(
+    clock,
+    o.publicUrl,
+    {
+      changed(tx) {
+        if (tx.notification_url) webhooks.send(tx.notification_url, ledger.render(tx));
+      },
+      scheduleResolution(uid, finalStatus) {
+        scheduler.at(clock.now() + incompleteResolveMs, () => ledger.resolve(uid, finalStatus));
+      },
     },
-    scheduleResolution(uid, finalStatus) {
-      scheduler.at(clock.now() + incompleteResolveMs, () => ledger.resolve(uid, finalStatus));
-    },
-  });
+    o.maxTransactions,
+  );
   return {
     contract: getContract().precompile(),
     clock,

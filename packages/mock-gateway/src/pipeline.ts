@@ -2,13 +2,16 @@
  * One request, in the order a gateway checks it: a body within the cap, the admin routes, route
  * matching, injected faults, credentials, then (for POSTs) the content type, the parse and the
  * contract, the header rules, and finally the operation or the task endpoint.
+ *
+ * Synchronous from the body's end to the answer (no promise per request); only an injected fault
+ * (a latency) makes a request wait.
  */
-import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Operation } from "@paycross/spec";
 import type { GatewayContext } from "./context.js";
-import { applyFault } from "./faults.js";
-import { isJsonContentType, readBody } from "./http/body.js";
-import { reply, send, sendAndClose } from "./http/respond.js";
+import { applyFault, type Fault } from "./faults.js";
+import { type Body, isJsonContentType, MAX_BODY_BYTES, readBody } from "./http/body.js";
+import { answerBug, reply, send, sendAndClose } from "./http/respond.js";
 import { adminRoute } from "./routes/admin.js";
 import { createOperations } from "./routes/operations.js";
 import { taskResult, taskStatus } from "./routes/tasks.js";
@@ -17,51 +20,30 @@ import { compileHeaderRules, headerError, parseJsonBody, validationError } from 
 
 const UNSUPPORTED_TYPE = "Content-Type must be application/json";
 
-export function createHandler(ctx: GatewayContext) {
+export function createHandler(ctx: GatewayContext): (req: IncomingMessage, res: ServerResponse) => void {
   const { contract, stats } = ctx;
   const operations = createOperations(ctx);
   const headerRules = compileHeaderRules(contract);
-  const expectedAuth = Buffer.from(ctx.authorization);
+  const expected = ctx.authorization;
+  /** Constant-time in the header's content (no early exit), and no Buffer allocated per request. */
   const authorized = (header: string | undefined): boolean => {
-    if (!header) return false;
-    const given = Buffer.from(header);
-    return given.length === expectedAuth.length && timingSafeEqual(given, expectedAuth);
+    if (header === undefined || header.length !== expected.length) return false;
+    let diff = 0;
+    for (let i = 0; i < expected.length; i++) diff |= header.charCodeAt(i) ^ expected.charCodeAt(i);
+    return diff === 0;
   };
 
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    stats.requests++;
-    const rawUrl = req.url ?? "/";
-    const q = rawUrl.indexOf("?");
-    const pathname = q === -1 ? rawUrl : rawUrl.slice(0, q);
-    const method = req.method ?? "GET";
-    const body = await readBody(req);
-    if (!body.ok) return sendAndClose(res, body.status, body.message);
-    const raw = body.raw;
-
-    if (pathname.startsWith("/__mock/")) {
-      if (!ctx.admin) return send(res, 404, { message: "Not found" });
-      if (!authorized(req.headers.authorization)) return send(res, 401, { message: "Access denied" });
-      if (raw.length > 0 && !isJsonContentType(req.headers["content-type"]))
-        return send(res, 415, { message: `admin: ${UNSUPPORTED_TYPE}` });
-      return reply(res, adminRoute(ctx, method, pathname, raw));
-    }
-
-    const match = contract.match(method, pathname);
-    const operationId = match.operation?.operationId;
-    stats.byOperation[operationId ?? "unmatched"] = (stats.byOperation[operationId ?? "unmatched"] ?? 0) + 1;
-    for (const fault of ctx.faults.draw(operationId, pathname)) if (await applyFault(req, res, fault)) return;
-
-    if (!match.operation) {
-      return send(res, 404, {
-        message: match.pathExists ? `Method ${method} is not allowed here` : "Not found",
-      });
-    }
+  /** After the route and any faults: credentials, the body against the contract, then the operation. */
+  const serve = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    op: Operation,
+    params: Record<string, string>,
+    raw: Buffer,
+  ) => {
     if (!authorized(req.headers.authorization)) return send(res, 401, { message: "Access denied" });
     // Timers fire a little late; settling what is due now keeps every answer exact to the clock.
     ctx.scheduler.runDue();
-
-    const op = match.operation;
-    const params = match.params;
     if (op.operationId === "getAsyncStatus")
       return reply(res, taskStatus(ctx.tasks, params.request_id!, ctx.publicUrl()));
     if (op.operationId === "getAsyncResult")
@@ -81,11 +63,60 @@ export function createHandler(ctx: GatewayContext) {
     if (headerProblem) return send(res, 422, headerProblem);
 
     const requestId = op.method === "post" ? headerValue(req.headers.requestid) : undefined;
-    return reply(
+    reply(
       res,
       operations.serve({ operationId: op.operationId, mode: op.mode, body: parsed, params, raw, requestId }),
     );
   };
+
+  const handle = (req: IncomingMessage, res: ServerResponse, body: Body) => {
+    if (!body.ok) return sendAndClose(res, body.status, body.message);
+    const raw = body.raw;
+    const rawUrl = req.url ?? "/";
+    const q = rawUrl.indexOf("?");
+    const pathname = q === -1 ? rawUrl : rawUrl.slice(0, q);
+    const method = req.method ?? "GET";
+
+    if (pathname.startsWith("/__mock/")) {
+      if (!ctx.admin) return send(res, 404, { message: "Not found" });
+      if (!authorized(req.headers.authorization)) return send(res, 401, { message: "Access denied" });
+      if (raw.length > 0 && !isJsonContentType(req.headers["content-type"]))
+        return send(res, 415, { message: `admin: ${UNSUPPORTED_TYPE}` });
+      return reply(res, adminRoute(ctx, method, pathname, raw));
+    }
+
+    const match = contract.match(method, pathname);
+    const operationId = match.operation?.operationId ?? "unmatched";
+    stats.byOperation[operationId] = (stats.byOperation[operationId] ?? 0) + 1;
+    const fired = ctx.faults.draw(match.operation?.operationId, pathname);
+    const next = () => {
+      if (match.operation) serve(req, res, match.operation, match.params, raw);
+      else
+        send(res, 404, { message: match.pathExists ? `Method ${method} is not allowed here` : "Not found" });
+    };
+    if (fired.length === 0) return next();
+    applyFaults(req, res, fired).then(
+      (answered) => answered || next(),
+      (e: unknown) => answerBug(res, e),
+    );
+  };
+
+  return (req, res) => {
+    stats.requests++;
+    readBody(req, MAX_BODY_BYTES, (body) => {
+      try {
+        handle(req, res, body);
+      } catch (e) {
+        answerBug(res, e);
+      }
+    });
+  };
+}
+
+/** The drawn faults in order; true once one has answered (or dropped) the request. */
+async function applyFaults(req: IncomingMessage, res: ServerResponse, faults: Fault[]): Promise<boolean> {
+  for (const fault of faults) if (await applyFault(req, res, fault)) return true;
+  return false;
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {

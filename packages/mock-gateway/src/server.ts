@@ -36,6 +36,11 @@ export interface MockGatewayOptions {
    * and the socket is closed. Default 30 000 ms; headers alone get at most 10 000 ms.
    */
   requestTimeoutMs?: number;
+  /**
+   * Transactions kept; beyond it the oldest is forgotten (its uid then answers 404, and it can no longer
+   * be captured or refunded). Default 100 000, so memory stays bounded under a load test.
+   */
+  maxTransactions?: number;
 }
 
 export interface MockGateway {
@@ -131,6 +136,7 @@ function checkOptions(o: MockGatewayOptions): void {
   whole("port", o.port, 0, 65_535);
   whole("incompleteResolveMs", o.incompleteResolveMs, 0, 2_147_483_647);
   whole("requestTimeoutMs", o.requestTimeoutMs, 1, 2_147_483_647);
+  whole("maxTransactions", o.maxTransactions, 1, 100_000_000);
   if (typeof o.asyncDelayMs === "number") whole("asyncDelayMs", o.asyncDelayMs, 0, 2_147_483_647);
   if (o.shopId !== undefined && (typeof o.shopId !== "string" || o.shopId === "" || o.shopId.includes(":")))
     throw payCrossError("config", "shopId must be a non-empty string without ':'");

@@ -21,6 +21,14 @@ afterAll(() => h.gw.close());
 const head = (headers: Record<string, string>, path = "/transactions/payments", method = "POST") =>
   requestHead(method, path, auth, { "content-type": "application/json", ...headers });
 
+/** Sends a raw request; it must get `status` and a closed socket. Returns the exchange for more checks. */
+async function expectClosedWith(status: number, headers: Record<string, string>, body: Iterable<string>) {
+  const r = await rawExchange(h.gw.port, head(headers), body, 15_000);
+  expect(r.status).toBe(status);
+  expect(r.closed).toBe(true);
+  return r;
+}
+
 function* chunked(chunkBytes: number, maxBytes: number): Generator<string> {
   const chunk = `${chunkBytes.toString(16)}\r\n${"a".repeat(chunkBytes)}\r\n`;
   for (let sent = 0; sent < maxBytes; sent += chunkBytes) yield chunk;
@@ -31,20 +39,11 @@ const report = (name: string, tried: number, held: number) =>
 
 describe("sizes: nothing over the cap is read", { timeout: 60_000 }, () => {
   it("a Content-Length over the cap gets 413 before a byte of the body is sent, and the socket closes", async () => {
-    const r = await rawExchange(h.gw.port, head({ "content-length": String(50 * CAP) }), [], 15_000);
-    expect(r.status).toBe(413);
-    expect(r.closed).toBe(true);
+    await expectClosedWith(413, { "content-length": String(50 * CAP) }, []);
   });
 
   it("a chunked body that never ends is cut at the cap with 413 and the socket closes (the writer is stopped within 20× the cap)", async () => {
-    const r = await rawExchange(
-      h.gw.port,
-      head({ "transfer-encoding": "chunked" }),
-      chunked(64 * 1024, 100 * CAP),
-      15_000,
-    );
-    expect(r.status).toBe(413);
-    expect(r.closed).toBe(true);
+    const r = await expectClosedWith(413, { "transfer-encoding": "chunked" }, chunked(64 * 1024, 100 * CAP));
     // TCP buffers on both sides hold some of what was written before the server stopped reading.
     expect(r.written).toBeLessThan(20 * CAP);
   });
@@ -66,31 +65,17 @@ describe("framing: malformed requests get 400 and a closed socket, slow ones 408
   timeout: 60_000,
 }, () => {
   it("Content-Length together with Transfer-Encoding → 400, closed", async () => {
-    const r = await rawExchange(
-      h.gw.port,
-      head({ "content-length": "5", "transfer-encoding": "chunked" }),
-      ["5\r\nhello\r\n0\r\n\r\n"],
-      15_000,
-    );
-    expect(r.status).toBe(400);
-    expect(r.closed).toBe(true);
+    await expectClosedWith(400, { "content-length": "5", "transfer-encoding": "chunked" }, [
+      "5\r\nhello\r\n0\r\n\r\n",
+    ]);
   });
 
   it("a bad chunk size → 400, closed", async () => {
-    const r = await rawExchange(
-      h.gw.port,
-      head({ "transfer-encoding": "chunked" }),
-      ["zz\r\nhello\r\n0\r\n\r\n"],
-      15_000,
-    );
-    expect(r.status).toBe(400);
-    expect(r.closed).toBe(true);
+    await expectClosedWith(400, { "transfer-encoding": "chunked" }, ["zz\r\nhello\r\n0\r\n\r\n"]);
   });
 
   it("a body shorter than its Content-Length → 408 once the request timeout passes, closed", async () => {
-    const r = await rawExchange(h.gw.port, head({ "content-length": "100" }), ['{"request":'], 15_000);
-    expect(r.status).toBe(408);
-    expect(r.closed).toBe(true);
+    await expectClosedWith(408, { "content-length": "100" }, ['{"request":']);
   });
 
   it("random framing (lengths, encodings, chunk sizes, truncation): every request is answered or closed, none held", {
@@ -198,29 +183,19 @@ describe("depth, numbers, types, content types", () => {
   });
 
   it("a body with a non-JSON Content-Type is refused with 415 and nothing is booked", async () => {
+    const pay = (type: string) =>
+      h.call("POST", "/transactions/payments", { request: payment() }, { "content-type": type });
     for (const type of [
       "text/plain",
       "application/x-www-form-urlencoded",
       "multipart/form-data; boundary=x",
       "application/xml",
     ]) {
-      const res = await h.call(
-        "POST",
-        "/transactions/payments",
-        { request: payment() },
-        { "content-type": type },
-      );
+      const res = await pay(type);
       expect(res.status, type).toBe(415);
       expect(contract.validateSchema("ErrorResponse", res.body)).toEqual([]);
     }
-    for (const type of ["application/json", "application/json; charset=utf-8", "application/vnd.api+json"]) {
-      const res = await h.call(
-        "POST",
-        "/transactions/payments",
-        { request: payment() },
-        { "content-type": type },
-      );
-      expect(res.status, type).toBe(200);
-    }
+    for (const type of ["application/json", "application/json; charset=utf-8", "application/vnd.api+json"])
+      expect((await pay(type)).status, type).toBe(200);
   });
 });

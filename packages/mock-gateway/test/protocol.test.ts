@@ -304,6 +304,7 @@ describe("the CLI", { timeout: 30_000 }, () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--port must be a whole number/);
     expect((await run(["--manual-clock"])).err).toMatch(/needs --admin/);
+    expect((await run(["--max-transactions", "0"])).err).toMatch(/--max-transactions must be between 1/);
   });
 
   it("listens on loopback and says where, and stops on SIGTERM", async () => {

@@ -1,10 +1,10 @@
 /** The node:http server: timeouts against slow clients, 400/408 for broken framing, socket tracking for close(). */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { send } from "./respond.js";
+import { answerBug } from "./respond.js";
 
 export function createHttpServer(
-  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  handle: (req: IncomingMessage, res: ServerResponse) => void,
   requestTimeoutMs: number,
 ): { server: Server; sockets: Set<Socket> } {
   const sockets = new Set<Socket>();
@@ -17,11 +17,11 @@ export function createHttpServer(
       connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(requestTimeoutMs / 4))),
     },
     (req, res) => {
-      handle(req, res).catch((e: unknown) => {
-        // A bug in the mock must still answer (and say so), never hang the caller.
-        if (!res.headersSent) send(res, 500, { message: `mock gateway bug: ${(e as Error).message}` });
-        else res.destroy();
-      });
+      try {
+        handle(req, res);
+      } catch (e) {
+        answerBug(res, e);
+      }
     },
   );
   server.on("connection", (s) => {

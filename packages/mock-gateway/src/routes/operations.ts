@@ -6,6 +6,7 @@ import { OPERATIONS, type OperationEntry } from "@paycross/spec";
 import { type GatewayContext, internalError } from "../context.js";
 import { KEY_CONFLICT } from "../idempotency.js";
 import type { Answer, Json } from "../types.js";
+import { processingBody } from "./tasks.js";
 
 /** The catalogue entries by operationId, sync and async alike: the mock serves what the spec lists. */
 export function entriesByOperationId(
@@ -66,16 +67,7 @@ export function createOperations(
       tasks.complete(id, answer);
     });
     if (delay === 0) scheduler.runDue();
-    const base = ctx.publicUrl();
-    return {
-      status: 200,
-      body: {
-        status: "processing",
-        request_id: id,
-        status_url: `${base}/async/status/${id}`,
-        response_url: `${base}/async/result/${id}`,
-      },
-    };
+    return { status: 200, body: processingBody(id, ctx.publicUrl()) };
   };
 
   const run = (call: OperationCall): Answer =>

@@ -3,11 +3,13 @@
  * rules a gateway enforces (no capture above the authorized amount, no void after a capture, no refund
  * above what was paid, duplicate checks). Every method returns the HTTP answer the gateway would give.
  */
-import { createHash, randomUUID } from "node:crypto";
-import { INTERNAL_ERROR_MESSAGE, luhn, outcomeOf } from "../cards.js";
+import { randomUUID } from "node:crypto";
+import { INTERNAL_ERROR_MESSAGE, outcomeOf } from "../cards.js";
 import type { Clock } from "../clock.js";
-import type { Answer, Json } from "../types.js";
-import { renderTransaction } from "./render.js";
+import { type Answer, type Json, JsonAnswer } from "../types.js";
+import { BoundedMap } from "./bounded.js";
+import { CardBook, type CardData } from "./cardbook.js";
+import { isoOf, renderTransaction, rrnOf, transactionJson } from "./render.js";
 import { baseError, error, messageFor, refusal } from "./rules.js";
 
 export type { Answer, Json } from "../types.js";
@@ -24,16 +26,6 @@ export type TransactionType =
   | "chargeback"
   | "credit";
 
-interface CardData {
-  number: string;
-  holder: string | null;
-  exp_month: number;
-  exp_year: number;
-  token: string;
-  /** sha256 of the number: what `credit_card.stamp` shows. */
-  stamp: string;
-}
-
 export interface StoredTransaction {
   uid: string;
   type: TransactionType;
@@ -45,9 +37,11 @@ export interface StoredTransaction {
   message: string;
   test: boolean;
   language: string;
-  created_at: number;
-  updated_at: number;
-  paid_at: number | null;
+  /** ISO 8601 (`isoOf`), shared by every transaction of the same millisecond. */
+  created_at: string;
+  updated_at: string;
+  paid_at: string | null;
+  rrn: string;
   parent_uid?: string;
   reason?: string;
   card?: CardData;
@@ -61,6 +55,8 @@ export interface StoredTransaction {
   chargedBack: number;
   voided: boolean;
 }
+
+type NewTransaction = Omit<StoredTransaction, "captured" | "refunded" | "chargedBack" | "voided">;
 
 export interface LedgerEvents {
   /** A transaction was created or changed status (webhooks listen here). */
@@ -80,16 +76,19 @@ const BALANCE_SIGN: Partial<Record<TransactionType, number>> = {
   credit: -1,
 };
 const MAX_BY_TRACKING_ID = 10;
+/** Transactions kept by default; beyond it the oldest is forgotten (see README, "Memory"). */
+export const DEFAULT_MAX_TRANSACTIONS = 100_000;
 
+/** The duplicate check is on unless the request turns it off (its fingerprint is built only then). */
+const checksDuplicates = (req: Json) => req.duplicate_check !== false;
 const duplicate = (): Answer =>
   baseError("Duplicate request: an identical transaction was made less than 30 seconds ago");
 
 export class Ledger {
-  private readonly transactions = new Map<string, StoredTransaction>();
+  /** At most `maxTransactions`; the oldest is forgotten first, with its tracking-id entry. */
+  private readonly transactions: BoundedMap<string, StoredTransaction>;
   private readonly byTrackingId = new Map<string, string[]>();
-  private readonly tokens = new Map<string, CardData>();
-  /** The same card is hashed once, not on every request (hashing dominated the mock's CPU profile). */
-  private readonly cards = new Map<string, CardData>();
+  private readonly cards = new CardBook();
   private readonly recentFingerprints = new Map<string, number>();
   private pruneAt = 100_000;
   private readonly balances = new Map<string, number>();
@@ -98,7 +97,10 @@ export class Ledger {
     private readonly clock: Clock,
     private readonly baseUrl: () => string,
     private readonly events: LedgerEvents,
-  ) {}
+    maxTransactions = DEFAULT_MAX_TRANSACTIONS,
+  ) {
+    this.transactions = new BoundedMap(maxTransactions, (_uid, tx) => this.forgetTrackingId(tx));
+  }
 
   get size(): number {
     return this.transactions.size;
@@ -107,7 +109,6 @@ export class Ledger {
   clear(): void {
     this.transactions.clear();
     this.byTrackingId.clear();
-    this.tokens.clear();
     this.cards.clear();
     this.recentFingerprints.clear();
     this.balances.clear();
@@ -117,15 +118,15 @@ export class Ledger {
   cardTransaction(type: TransactionType, req: Json): Answer {
     const cardField = type === "payout" ? "recipient_credit_card" : "credit_card";
     const cardReq = (req[cardField] ?? {}) as Json;
-    const card = this.resolveCard(cardReq);
+    const now = this.clock.now();
+    const card = this.cards.resolve(cardReq, now);
     if ("status" in card) return card;
     const amount = req.amount as number;
-    const dupKey = this.duplicateKey(req, `${type}|${amount}|${req.currency}|${card.number}`);
-    if (dupKey && this.isDuplicate(dupKey)) return duplicate();
+    const dupKey = checksDuplicates(req) ? `${type}|${amount}|${req.currency}|${card.number}` : undefined;
+    if (dupKey && this.isDuplicate(dupKey, now)) return duplicate();
     const outcome = outcomeOf(card.number);
     if (outcome === "error") return error(500, INTERNAL_ERROR_MESSAGE);
 
-    const now = this.clock.now();
     let status: StoredTransaction["status"] =
       outcome === "failed" ? "failed" : outcome.startsWith("incomplete") ? "incomplete" : "successful";
     // Checkups, payouts and credits never wait for 3-D Secure (no cardholder is present): they answer at once.
@@ -143,9 +144,10 @@ export class Ledger {
         message: messageFor(status),
         test: req.test === true,
         language: (req.language as string) ?? "en",
-        created_at: now,
-        updated_at: now,
-        paid_at: status === "successful" && type !== "checkup" && type !== "tokenization" ? now : null,
+        created_at: isoOf(now),
+        updated_at: isoOf(now),
+        paid_at: status === "successful" && type !== "checkup" && type !== "tokenization" ? isoOf(now) : null,
+        rrn: rrnOf(now),
         card,
         customer: (type === "payout" ? req.recipient : req.customer) as Json | undefined,
         billing_address: (type === "payout" ? req.recipient_billing_address : req.billing_address) as
@@ -153,18 +155,15 @@ export class Ledger {
           | undefined,
         additional_data: req.additional_data as Json | undefined,
         notification_url: req.notification_url as string | undefined,
-        captured: 0,
-        refunded: 0,
-        chargedBack: 0,
-        voided: false,
       },
       dupKey,
+      now,
     );
     if (status === "successful") this.book(tx);
     if (status === "incomplete")
       this.events.scheduleResolution(tx.uid, outcome === "incomplete_failed" ? "failed" : "successful");
     this.events.changed(tx);
-    return { status: 200, body: { transaction: this.render(tx) }, uid: tx.uid };
+    return this.answer(tx);
   }
 
   /** capture, void, refund, chargeback */
@@ -172,12 +171,12 @@ export class Ledger {
     const parent = this.transactions.get(req.parent_uid as string);
     if (!parent) return error(422, "Parent transaction not found", { parent_uid: ["is not found"] });
     const amount = req.amount as number;
-    const dupKey = this.duplicateKey(req, `${type}|${parent.uid}|${amount}`);
-    if (dupKey && this.isDuplicate(dupKey)) return duplicate();
+    const dupKey = checksDuplicates(req) ? `${type}|${parent.uid}|${amount}` : undefined;
+    const now = this.clock.now();
+    if (dupKey && this.isDuplicate(dupKey, now)) return duplicate();
     const refused = refusal(type, parent, amount);
     if (refused) return refused;
 
-    const now = this.clock.now();
     const tx = this.store(
       {
         uid: randomUUID(),
@@ -190,43 +189,42 @@ export class Ledger {
         message: messageFor("successful"),
         test: parent.test,
         language: parent.language,
-        created_at: now,
-        updated_at: now,
-        paid_at: now,
+        created_at: isoOf(now),
+        updated_at: isoOf(now),
+        paid_at: isoOf(now),
+        rrn: rrnOf(now),
         parent_uid: parent.uid,
         ...(req.reason ? { reason: req.reason as string } : {}),
         ...(parent.card ? { card: parent.card } : {}),
         notification_url: (req.notification_url as string | undefined) ?? parent.notification_url,
-        captured: 0,
-        refunded: 0,
-        chargedBack: 0,
-        voided: false,
       },
       dupKey,
+      now,
     );
     if (type === "capture") parent.captured += amount;
     if (type === "void") parent.voided = true;
     if (type === "refund") parent.refunded += amount;
     if (type === "chargeback") parent.chargedBack += amount;
-    parent.updated_at = now;
+    parent.updated_at = isoOf(now);
     this.book(tx);
     this.events.changed(tx);
-    return { status: 200, body: { transaction: this.render(tx) }, uid: tx.uid };
+    return this.answer(tx);
   }
 
   get(uid: string): Answer {
     const tx = this.transactions.get(uid);
     if (!tx) return error(404, "Record not found");
-    return { status: 200, body: { transaction: this.render(tx) }, uid };
+    return this.answer(tx);
   }
 
   listByTrackingId(trackingId: string): Answer {
     const uids = this.byTrackingId.get(trackingId) ?? [];
+    const base = this.baseUrl();
     const transactions = uids
       .slice(-MAX_BY_TRACKING_ID)
       .reverse()
-      .map((uid) => this.render(this.transactions.get(uid)!));
-    return { status: 200, body: { transactions } };
+      .map((uid) => transactionJson(this.transactions.get(uid)!, base));
+    return new JsonAnswer(200, `{"transactions":[${transactions.join(",")}]}`);
   }
 
   balance(req: Json): Answer {
@@ -249,7 +247,7 @@ export class Ledger {
   /** The current answer for a transaction (idempotent replays return the current status). */
   current(uid: string): Answer | undefined {
     const tx = this.transactions.get(uid);
-    return tx ? { status: 200, body: { transaction: this.render(tx) }, uid } : undefined;
+    return tx ? this.answer(tx) : undefined;
   }
 
   /** 3-D Secure finished: the incomplete transaction becomes final. */
@@ -259,9 +257,9 @@ export class Ledger {
     const now = this.clock.now();
     tx.status = finalStatus;
     tx.message = messageFor(finalStatus);
-    tx.updated_at = now;
+    tx.updated_at = isoOf(now);
     if (finalStatus === "successful") {
-      tx.paid_at = now;
+      tx.paid_at = isoOf(now);
       this.book(tx);
     }
     this.events.changed(tx);
@@ -272,55 +270,30 @@ export class Ledger {
     return renderTransaction(tx, this.baseUrl());
   }
 
-  private resolveCard(cardReq: Json): CardData | Answer {
-    if (typeof cardReq.token === "string") {
-      const card = this.tokens.get(cardReq.token);
-      if (!card) return error(422, "Token is invalid", { credit_card: { token: ["is invalid"] } });
-      return card;
-    }
-    const number = String(cardReq.number);
-    if (!luhn(number))
-      return error(422, "Credit card number is invalid", { credit_card: { number: ["is invalid"] } });
-    const exp_month = Number(cardReq.exp_month);
-    const exp_year = Number(cardReq.exp_year);
-    const now = new Date(this.clock.now());
-    if (
-      exp_year < now.getUTCFullYear() ||
-      (exp_year === now.getUTCFullYear() && exp_month < now.getUTCMonth() + 1)
-    ) {
-      return error(422, "Credit card is expired", { credit_card: { exp_year: ["is expired"] } });
-    }
-    const holder = (cardReq.holder as string) ?? null;
-    const key = `${number}|${exp_month}|${exp_year}|${holder}`;
-    let card = this.cards.get(key);
-    if (!card) {
-      const token = createHash("sha256").update(`token:${number}:${exp_month}:${exp_year}`).digest("hex");
-      const stamp = createHash("sha256").update(number).digest("hex");
-      card = { number, holder, exp_month, exp_year, token, stamp };
-      if (this.cards.size > 100_000) this.cards.clear();
-      this.cards.set(key, card);
-      this.tokens.set(token, card);
-    }
-    return card;
+  /** The 200 answer about a transaction, written straight to JSON. */
+  private answer(tx: StoredTransaction): Answer {
+    return new JsonAnswer(200, `{"transaction":${transactionJson(tx, this.baseUrl())}}`, tx.uid);
   }
 
-  private duplicateKey(req: Json, key: string): string | undefined {
-    return req.duplicate_check === false ? undefined : key;
-  }
-
-  private isDuplicate(key: string): boolean {
+  private isDuplicate(key: string, now: number): boolean {
     const last = this.recentFingerprints.get(key);
-    return last !== undefined && this.clock.now() - last < DUPLICATE_WINDOW_MS;
+    return last !== undefined && now - last < DUPLICATE_WINDOW_MS;
   }
 
   /**
    * Records a transaction with its duplicate-check fingerprint in one step: a fingerprint exists only
    * for a transaction that exists (a refused or failed request leaves none to block a retry).
    */
-  private store(tx: StoredTransaction, dupKey: string | undefined): StoredTransaction {
+  private store(fields: NewTransaction, dupKey: string | undefined, now: number): StoredTransaction {
+    // A new transaction has no children yet: the chain counters start here, for every type.
+    const tx = fields as StoredTransaction;
+    tx.captured = 0;
+    tx.refunded = 0;
+    tx.chargedBack = 0;
+    tx.voided = false;
     if (dupKey) {
       if (this.recentFingerprints.size > this.pruneAt) this.pruneFingerprints();
-      this.recentFingerprints.set(dupKey, tx.created_at);
+      this.recentFingerprints.set(dupKey, now);
     }
     this.transactions.set(tx.uid, tx);
     if (tx.tracking_id) {
@@ -330,6 +303,15 @@ export class Ledger {
       this.byTrackingId.set(tx.tracking_id, list);
     }
     return tx;
+  }
+
+  /** An evicted transaction leaves its tracking id's list (and an emptied list goes): memory stays bounded. */
+  private forgetTrackingId(tx: StoredTransaction): void {
+    const list = tx.tracking_id ? this.byTrackingId.get(tx.tracking_id) : undefined;
+    if (!list) return;
+    const at = list.indexOf(tx.uid);
+    if (at !== -1) list.splice(at, 1);
+    if (list.length === 0) this.byTrackingId.delete(tx.tracking_id!);
   }
 
   /** Drops fingerprints past the window; the next sweep waits for the map to double (amortized O(1)). */
