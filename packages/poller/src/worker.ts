@@ -104,7 +104,8 @@ export class Worker {
         this.o.emit(state.id, { type: "retry", taskId: state.id, reason: a.retry, delayMs: a.delayMs });
       }
       const at = a.type === "done" ? null : Date.now() + (a.type === "poll" ? a.delayMs : policy.minDelayMs);
-      await retrying(() => store.update(lease, step.state, at)); // it may hold a read-once result
+      const written = await retrying(() => store.update(lease, step.state, at)); // it may hold a read-once result
+      if (written === "deferred") return; // `unknown` must wait for an earlier holder's fact: looked at later
       this.o.emit(state.id, { type: "stored", taskId: state.id, phase: step.state.phase });
       if (a.type === "done") this.o.finished(state.id);
     } catch (e) {

@@ -30,6 +30,8 @@ export interface Lease {
   token: number;
 }
 
+export type UpdateResult = "ok" | "fenced" | "deferred";
+
 export interface ClaimedTask {
   state: TaskState;
   lease: Lease;
@@ -54,9 +56,13 @@ export interface SharedTaskStore extends TaskStore {
   renew(lease: Lease, leaseMs: number): Promise<boolean>;
   /**
    * Writes the state and its next poll time (`null`: not scheduled, e.g. done) and releases the lease.
-   * `"fenced"`: the lease was lost; the schedule was not written, but the state's facts were merged in.
+   * `"fenced"`: the lease was lost; the schedule was not written, but the state's facts were merged in
+   * (an `unknown` outcome is not a fact: it is dropped, see `mergeFencedFacts`).
+   * `"deferred"`: the state's outcome is `unknown` while an earlier holder that never released the task
+   * may still store the read-once result it read (`unknownMustWait`): the task stays pending, its other
+   * facts kept, and is due again when that holder's grace has passed.
    */
-  update(lease: Lease, state: TaskState, nextPollAt: number | null): Promise<"ok" | "fenced">;
+  update(lease: Lease, state: TaskState, nextPollAt: number | null): Promise<UpdateResult>;
   /** Merges a state's gateway facts without a lease (e.g. a confirmed notification); returns the stored state. */
   recordFacts(id: string, state: TaskState): Promise<TaskState>;
   /** Calls `listener` whenever any process stores an outcome. Resolves to an unsubscribe function. */
