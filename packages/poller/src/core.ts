@@ -11,6 +11,7 @@ import {
   payCrossError,
   type Transaction,
 } from "@paycross/client";
+import { backoff, type ErrorReporter, reporter } from "./background.js";
 import { type Answer, next } from "./lifecycle.js";
 import { LocalDriver, type Task } from "./local.js";
 import { matchNotification } from "./match.js";
@@ -64,12 +65,14 @@ export class PollerCore implements Poller {
   private readonly worker: Worker | undefined;
   private readonly unwatch: Promise<() => void> | undefined;
   private closed = false;
+  private readonly report: ErrorReporter;
 
   constructor(private readonly options: PollerOptions) {
     const { client } = options;
     if (!client || typeof client.async?.status !== "function")
       throw payCrossError("config", "createPoller needs a client from @paycross/client");
     this.client = client;
+    this.report = reporter(options.onError);
     this.store = options.store ?? new MemoryStore();
     this.shared = isSharedStore(this.store) ? this.store : undefined;
     this.policy = resolvePolicy(options.policy);
@@ -81,6 +84,7 @@ export class PollerCore implements Poller {
       (id) => copy(this.tasks.get(id)!.state),
       (id, waited) => this.onWaitersChanged(id, waited),
       (kind) => this.stats.outcomes[kind]++,
+      (e) => this.report("observer_failed", "a result() onProgress callback threw", e),
     );
     this.driver = this.localDriver();
     this.worker = this.shared && options.mode !== "client" ? this.sharedWorker(this.shared) : undefined;
@@ -164,8 +168,9 @@ export class PollerCore implements Poller {
     if (event.type === "request") this.telemetry?.polled(id, event.what);
     try {
       this.options.onProgress?.(event);
-    } catch {
-      // An observer's failure must not change a task's fate.
+    } catch (e) {
+      // An observer's failure must not change a task's fate; it is reported, not thrown.
+      this.report("observer_failed", "the poller's onProgress callback threw", e);
     }
     this.waiters.emit(id, event);
   }
@@ -232,6 +237,7 @@ export class PollerCore implements Poller {
         if (this.tasks.has(id)) this.refreshQuietly(id);
       },
       failed: (id, e) => this.waiters.fail(id, e),
+      report: this.report,
     });
   }
 
@@ -244,8 +250,16 @@ export class PollerCore implements Poller {
     if (stored.phase === "done" && this.waiters.has(id)) this.settled(task);
   }
 
-  private refreshQuietly(id: string): void {
-    this.refresh(id).catch(() => undefined);
+  /** A re-read nobody awaits (a notification, a worker's outcome): retried with backoff, then reported. */
+  private refreshQuietly(id: string, failures = 0): void {
+    this.refresh(id).catch((e) => {
+      if (this.closed || !this.waiters.has(id)) return; // nobody here to tell any more
+      if (failures >= 4) {
+        this.report("refresh_failed", `task ${id}: its stored state could not be read back`, e);
+        return;
+      }
+      setTimeout(() => this.refreshQuietly(id, failures + 1), backoff(100, failures)).unref();
+    });
   }
 
   private register(state: TaskState): Task {

@@ -26,6 +26,7 @@ export { PayCrossStoreError, type StoreErrorCode } from "./store/errors.js";
 export { FileStore, type FileStoreOptions, type OpenReport } from "./store/file.js";
 export { MemoryStore } from "./store/memory.js";
 export { SharedMemoryStore, type SharedMemoryStoreOptions } from "./store/shared-memory.js";
+export { knownUid } from "./store/task-index.js";
 export {
   type ClaimedTask,
   isSharedStore,

@@ -104,6 +104,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Tas
       expect((await store.get(a.id))!.candidate).toBeUndefined();
     });
 
+    it("findByTrackingId and findByUid follow every write of a state", async (ctx) => {
+      const store = await make();
+      if (!store.findByTrackingId || !store.findByUid) return ctx.skip();
+      const a = pendingState();
+      const ids = (states: TaskState[]) => states.map((s) => s.id);
+      await store.put(a);
+      expect(ids(await store.findByTrackingId(a.trackingId!))).toEqual([a.id]);
+      expect(await store.findByUid(`uid-${a.id}`)).toEqual([]);
+      const result = { transaction: { uid: `uid-${a.id}`, status: "incomplete" } } as never;
+      await store.put({ ...a, phase: "follow_up", result });
+      expect(ids(await store.findByUid(`uid-${a.id}`))).toEqual([a.id]);
+      expect((await store.findByUid(`uid-${a.id}`))[0]!.phase).toBe("follow_up");
+      await store.delete(a.id);
+      expect(await store.findByTrackingId(a.trackingId!)).toEqual([]);
+      expect(await store.findByUid(`uid-${a.id}`)).toEqual([]);
+    });
+
     describe("shared stores", () => {
       const shared = async (): Promise<SharedTaskStore | undefined> => {
         const s = await make();
@@ -159,6 +176,43 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Tas
         // The new holder's later, weaker write cannot undo the fact.
         await store.update(now!.lease, { ...a, attempt: 2 }, Date.now());
         expect((await store.get(a.id))!.outcome).toEqual(failedOutcome);
+      });
+
+      it("a fenced writer's unknown is not stored: the holder may carry the read-once result", async (ctx) => {
+        const store = await shared();
+        if (!store) return ctx.skip();
+        const a = pendingState();
+        await store.put(a);
+        const [old] = (await store.claim("w1", 100, 50)).filter((c) => c.state.id === a.id);
+        await sleep(150);
+        const [now] = (await store.claim("w2", 100, 10_000)).filter((c) => c.state.id === a.id);
+        expect(await store.update(old!.lease, done(a, unknownOutcome), null)).toBe("fenced");
+        expect((await store.get(a.id))!.phase).not.toBe("done");
+        expect(await store.update(now!.lease, done(a, failedOutcome), null)).toBe("ok");
+        expect((await store.get(a.id))!.outcome).toEqual(failedOutcome);
+      });
+
+      it("after taking over an unreleased lease, the holder's unknown waits; the late holder's fact wins", async (ctx) => {
+        const store = await shared();
+        if (!store) return ctx.skip();
+        const a = pendingState();
+        await store.put(a);
+        const [old] = (await store.claim("w1", 100, 50)).filter((c) => c.state.id === a.id);
+        await sleep(150);
+        const [now] = (await store.claim("w2", 100, 10_000)).filter((c) => c.state.id === a.id);
+        expect(await store.update(now!.lease, done(a, unknownOutcome), null)).toBe("deferred");
+        expect((await store.get(a.id))!.phase).toBe("polling");
+        expect((await store.claim("w3", 100, 10_000)).some((c) => c.state.id === a.id)).toBe(false);
+        expect(await store.update(old!.lease, done(a, failedOutcome), null)).toBe("fenced");
+        expect((await store.get(a.id))!.outcome).toEqual(failedOutcome);
+        // Released normally, a lease leaves nothing pending: the next holder's unknown is final.
+        const b = pendingState();
+        await store.put(b);
+        const [first] = (await store.claim("w1", 100, 10_000)).filter((c) => c.state.id === b.id);
+        expect(await store.update(first!.lease, b, Date.now())).toBe("ok");
+        const [second] = (await store.claim("w2", 100, 10_000)).filter((c) => c.state.id === b.id);
+        expect(await store.update(second!.lease, done(b, unknownOutcome), null)).toBe("ok");
+        expect((await store.get(b.id))!.outcome).toEqual(unknownOutcome);
       });
 
       it("recordFacts merges without a lease and watch reports stored outcomes", async (ctx) => {

@@ -5,8 +5,11 @@
 import { taskUid } from "../match.js";
 import type { TaskState } from "../task.js";
 
-/** The uid a state knows: its pending result's, or its outcome's transaction. */
-function uidOf(s: TaskState): string | undefined {
+/**
+ * The uid a state knows: its pending result's, or its outcome's transaction. Stores index tasks by it (and
+ * by `trackingId`) so that a notification finds its task without reading every state.
+ */
+export function knownUid(s: TaskState): string | undefined {
   const o = s.outcome;
   return taskUid(s) ?? (o?.kind === "completed" ? o.transaction?.uid : undefined);
 }
@@ -18,7 +21,7 @@ export class TaskIndex {
 
   set(s: TaskState): void {
     this.remove(s.id);
-    const keys = { tracking: s.trackingId, uid: uidOf(s) };
+    const keys = { tracking: s.trackingId, uid: knownUid(s) };
     this.keys.set(s.id, keys);
     if (keys.tracking !== undefined) add(this.byTracking, keys.tracking, s.id);
     if (keys.uid !== undefined) add(this.byUid, keys.uid, s.id);
