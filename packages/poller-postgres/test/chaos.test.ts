@@ -97,6 +97,7 @@ describe("multi-worker chaos on PostgresStore", () => {
         CLAIM_MS: String(CLAIM_MS),
         // Room to claim a dead worker's tasks at once even while the slow mock keeps many requests waiting.
         CONCURRENCY: "32",
+        FACT_GRACE_MS: "5000",
         POLICY: JSON.stringify(POLICY),
       };
       const startWorker = async (): Promise<ChildProcess> => {
