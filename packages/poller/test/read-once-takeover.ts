@@ -88,6 +88,14 @@ export function describeReadOnceTakeover(name: string, makeStore: MakeSharedStor
       return { client, store, front, task, waiter: watchResult(task) };
     }
 
+    /** The waiter's outcome is `kind`, and it is the outcome the store ends with. */
+    const expectAgreed = async (store: SharedTaskStore, waiter: { done: Promise<Outcome> }, kind: string) => {
+      const outcome = await waiter.done;
+      expect(outcome.kind).toBe(kind);
+      if (kind === "failed") expect(outcome).toMatchObject({ status: 500 });
+      expect((await store.get(outcome.state.id))!.outcome).toEqual(outcome.state.outcome);
+    };
+
     /** Resolves once the stored state settled: pending (nothing final yet), or the waiter was told. */
     const settledOrPending = async (store: SharedTaskStore, id: string, seen: { outcome?: Outcome }) =>
       until(
@@ -117,9 +125,7 @@ export function describeReadOnceTakeover(name: string, makeStore: MakeSharedStor
       expect(updates[0]).toBe("deferred");
       // A comes back: its lease was lost, its fact is kept; B's next look (404) makes it the result.
       expect(await store.update(a.lease, heldByA, null)).toBe("fenced");
-      const outcome = await waiter.done;
-      expect(outcome).toMatchObject({ kind: "failed", status: 500 });
-      expect((await store.get(task.id))!.outcome).toEqual(outcome.state.outcome);
+      await expectAgreed(store, waiter, "failed");
     });
 
     it("the old holder's unknown is not stored while the new holder carries the read-once result", async () => {
@@ -136,9 +142,7 @@ export function describeReadOnceTakeover(name: string, makeStore: MakeSharedStor
       b = await claimTask(store, "worker-B", task.id, 60_000);
       const final = await look(client, b.state); // 404 after the kept 500: the task failed
       expect(await store.update(b.lease, final, null)).toBe("ok");
-      const outcome = await waiter.done;
-      expect(outcome).toMatchObject({ kind: "failed", status: 500 });
-      expect((await store.get(task.id))!.outcome).toEqual(outcome.state.outcome);
+      await expectAgreed(store, waiter, "failed");
     });
 
     it("a holder that never comes back (killed): unknown is final once its grace has passed", async () => {
@@ -147,9 +151,7 @@ export function describeReadOnceTakeover(name: string, makeStore: MakeSharedStor
       await look(client, a.state); // A reads the read-once result and dies with it
       const b = createPoller({ client, store, policy: FAST, mode: "worker", claimIntervalMs: 20 });
       cleanups.push(() => b.close());
-      const outcome = await waiter.done;
-      expect(outcome.kind).toBe("unknown");
-      expect((await store.get(task.id))!.outcome).toEqual(outcome.state.outcome);
+      await expectAgreed(store, waiter, "unknown");
     });
   });
 }

@@ -47,8 +47,7 @@ export class SharedMemoryStore implements SharedTaskStore {
   }
 
   async get(id: string): Promise<TaskState | undefined> {
-    const row = this.rows.get(id);
-    return row && parse(row.json);
+    return this.read(id);
   }
 
   async list(): Promise<TaskState[]> {
@@ -61,18 +60,16 @@ export class SharedMemoryStore implements SharedTaskStore {
   }
 
   async findByTrackingId(trackingId: string): Promise<TaskState[]> {
-    return this.parsed(this.index.withTrackingId(trackingId));
+    return this.index.find("tracking_id", trackingId, (id) => this.read(id));
   }
 
   async findByUid(uid: string): Promise<TaskState[]> {
-    return this.parsed(this.index.withUid(uid));
+    return this.index.find("uid", uid, (id) => this.read(id));
   }
 
-  private parsed(ids: string[]): TaskState[] {
-    return ids.flatMap((id) => {
-      const row = this.rows.get(id);
-      return row ? [parse(row.json)] : [];
-    });
+  private read(id: string): TaskState | undefined {
+    const row = this.rows.get(id);
+    return row && parse(row.json);
   }
 
   async claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedTask[]> {

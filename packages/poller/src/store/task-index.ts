@@ -35,6 +35,12 @@ export class TaskIndex {
     if (keys.uid !== undefined) drop(this.byUid, keys.uid, id);
   }
 
+  /** The states (read by `read`, which copies them) indexed under `key`; gone ones are skipped. */
+  find(by: "tracking_id" | "uid", key: string, read: (id: string) => TaskState | undefined): TaskState[] {
+    const ids = by === "uid" ? this.withUid(key) : this.withTrackingId(key);
+    return ids.flatMap((id) => read(id) ?? []);
+  }
+
   /** Ids of the tasks submitted with this tracking_id. */
   withTrackingId(trackingId: string): string[] {
     return [...(this.byTracking.get(trackingId) ?? [])];
