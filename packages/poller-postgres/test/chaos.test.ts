@@ -68,7 +68,8 @@ describe("multi-worker chaos on PostgresStore", () => {
       await admin.connect();
       cleanups.push(() => admin.end());
       const store = await PostgresStore.open({ connectionString: url });
-      // A failed read in the waiting process is counted and shown: the poller retries nothing there.
+      // A failed read in the waiting process is counted and shown (the poller retries a re-read, then
+      // reports it to onError).
       const storeErrors: string[] = [];
       const get = store.get.bind(store);
       store.get = (id) =>
