@@ -56,7 +56,7 @@ export class PostgresStore implements SharedTaskStore {
     this.t = `"${schema}".tasks`;
     this.channel = `paycross_tasks_${schema}`;
     this.factGraceMs = options.factGraceMs ?? 60_000;
-    const onError = options.onError ?? ((e) => process.emitWarning(e.message, { code: e.code }));
+    const onError = reporter(options);
     this.listener = new Listener({
       connect: () => new pg.Client({ ...clientConfig(options), application_name: LISTEN_APP }),
       channel: this.channel,
@@ -70,9 +70,10 @@ export class PostgresStore implements SharedTaskStore {
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const schema = validateOptions(options);
     const pool = new pg.Pool({ ...clientConfig(options), max: options.maxConnections ?? 10 });
-    // An idle connection dying (server restart) surfaces at the next query, which reports it; without a
-    // handler here it would crash the process.
-    pool.on("error", () => undefined);
+    // An idle connection dying (server restart): the pool drops it and the next query opens another.
+    // Reported, not thrown: without a handler here it would crash the process.
+    const onError = reporter(options);
+    pool.on("error", (e) => onError(unavailable("an idle connection", e)));
     const store = new PostgresStore(new Db(pool), options, schema);
     try {
       const client = await pool.connect();
@@ -246,4 +247,16 @@ export class PostgresStore implements SharedTaskStore {
   private async lockRow(c: pg.PoolClient, id: string): Promise<Row | undefined> {
     return (await this.db.run<Row>(c, sql.lockRow(this.t), [id])).rows[0];
   }
+}
+
+/** `options.onError`, or a process warning; a throwing handler is itself only a warning. */
+function reporter(options: PostgresStoreOptions): (e: PostgresStoreError) => void {
+  return (e) => {
+    try {
+      if (options.onError) options.onError(e);
+      else process.emitWarning(e.message, { code: e.code });
+    } catch (thrown) {
+      process.emitWarning(`PostgresStore onError threw while reporting ${e.code}: ${String(thrown)}`);
+    }
+  };
 }
