@@ -12,7 +12,7 @@ import {
   type Transaction,
 } from "@paycross/client";
 import { backoff, type ErrorReporter, reporter } from "./background.js";
-import { type Answer, next } from "./lifecycle.js";
+import { type Answer, firstLookAt, next } from "./lifecycle.js";
 import { LocalDriver, type Task } from "./local.js";
 import { matchNotification } from "./match.js";
 import { NotificationChecker } from "./notifications.js";
@@ -105,7 +105,9 @@ export class PollerCore implements Poller {
     const task = this.register(
       await submitTask(this.client, operation, request, opts, this.options.webhook !== undefined),
     );
-    await this.persist(task);
+    // Shared store: a task expecting a notification is first due when the notification should have come.
+    const s = task.state;
+    await this.persist(task, this.shared && s.notified ? firstLookAt(s, this.policy) : undefined);
     return this.handle(task);
   }
 
@@ -175,8 +177,8 @@ export class PollerCore implements Poller {
     this.waiters.emit(id, event);
   }
 
-  private async persist(task: Task): Promise<void> {
-    await this.store.put(task.state);
+  private async persist(task: Task, dueAt?: number): Promise<void> {
+    await this.store.put(task.state, dueAt);
     this.emit(task.state.id, { type: "stored", taskId: task.state.id, phase: task.state.phase });
   }
 

@@ -2,6 +2,7 @@ export {
   type Action,
   type Answer,
   type Env as LifecycleEnv,
+  firstLookAt,
   type Look,
   mergeFacts,
   mergeFencedFacts,

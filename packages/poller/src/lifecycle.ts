@@ -57,6 +57,12 @@ export interface Env {
   random?: () => number;
 }
 
+/** When a new task's first look is due: after the initial delay, or after the notified delay when a notification is expected. */
+export function firstLookAt(s: TaskState, policy: PollPolicy): number {
+  const ms = s.notified ? Math.max(policy.initialDelayMs, policy.notifiedPollDelayMs) : policy.initialDelayMs;
+  return s.submittedAt + ms;
+}
+
 /** The request a task in `state` needs next. */
 export function nextLook(state: TaskState, policy: PollPolicy): Look {
   if (state.phase === "follow_up") return "follow_up";

@@ -7,7 +7,7 @@
 import type { PayCrossClient } from "@paycross/client";
 import { ask, recover } from "./ask.js";
 import { backoff, type ErrorReporter } from "./background.js";
-import { next, nextLook, type Step } from "./lifecycle.js";
+import { firstLookAt, next, nextLook, type Step } from "./lifecycle.js";
 import type { PollPolicy } from "./policy.js";
 import type { ClaimedTask, SharedTaskStore } from "./store/types.js";
 import { normalizeState, type ProgressEvent } from "./task.js";
@@ -94,7 +94,8 @@ export class Worker {
     const state = normalizeState(raw);
     try {
       // A store makes a new task due at once; one expecting a notification waits for it first.
-      const firstAt = state.submittedAt + Math.max(policy.initialDelayMs, policy.notifiedPollDelayMs);
+      // (The submitting poller stores it due then already; this covers a put without that time.)
+      const firstAt = firstLookAt(state, policy);
       if (state.notified && state.phase === "polling" && state.attempt === 0 && Date.now() < firstAt) {
         await this.retrying(lease.id, () => store.update(lease, state, firstAt));
         return;

@@ -132,11 +132,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Tas
         if (!store) return ctx.skip();
         const a = pendingState();
         await store.put(a);
-        const first = (await store.claim("w1", 100, 60)).filter((c) => c.state.id === a.id);
+        // A 1 s lease: the second claim right after must not get it even on a busy machine.
+        const first = (await store.claim("w1", 100, 1_000)).filter((c) => c.state.id === a.id);
         expect(first).toHaveLength(1);
         expect(first[0]!.lease).toMatchObject({ id: a.id, owner: "w1" });
         expect((await store.claim("w2", 100, 60)).some((c) => c.state.id === a.id)).toBe(false);
-        await sleep(150); // the lease expires
+        await sleep(1_100); // the lease expires
         const second = (await store.claim("w2", 100, 10_000)).filter((c) => c.state.id === a.id);
         expect(second).toHaveLength(1);
         expect(second[0]!.lease.token).toBeGreaterThan(first[0]!.lease.token);
@@ -176,6 +177,18 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Tas
         // The new holder's later, weaker write cannot undo the fact.
         await store.update(now!.lease, { ...a, attempt: 2 }, Date.now());
         expect((await store.get(a.id))!.outcome).toEqual(failedOutcome);
+      });
+
+      it("put(state, dueAt) makes a new task first due at dueAt (a notification expected before)", async (ctx) => {
+        const store = await shared();
+        if (!store) return ctx.skip();
+        const later = pendingState({ notified: true });
+        const past = pendingState({ notified: true });
+        await store.put(later, Date.now() + 60_000);
+        await store.put(past, Date.now() - 1);
+        const ids = (await store.claim("w1", 100, 10_000)).map((c) => c.state.id);
+        expect(ids).toContain(past.id);
+        expect(ids).not.toContain(later.id);
       });
 
       it("a fenced writer's unknown is not stored: the holder may carry the read-once result", async (ctx) => {

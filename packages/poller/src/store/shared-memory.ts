@@ -40,10 +40,11 @@ export class SharedMemoryStore implements SharedTaskStore {
     this.factGraceMs = options.factGraceMs ?? 60_000;
   }
 
-  async put(state: TaskState): Promise<void> {
+  async put(state: TaskState, dueAt?: number): Promise<void> {
     const row = this.rows.get(state.id);
     const merged = mergeFacts(row && parse(row.json), state);
-    this.write(state.id, merged, merged.phase === "done" ? null : Date.now(), row);
+    const at = row || dueAt === undefined ? Date.now() : dueAt;
+    this.write(state.id, merged, merged.phase === "done" ? null : at, row);
   }
 
   async get(id: string): Promise<TaskState | undefined> {

@@ -6,7 +6,11 @@ import type { TaskState } from "../task.js";
  * lets a write replace a stored outcome with a weaker one: it combines them with `mergeFacts`.
  */
 export interface TaskStore {
-  put(state: TaskState): Promise<void>;
+  /**
+   * `dueAt` (shared stores; others ignore it): when a NEW pending task is first due (epoch ms; default
+   * now), e.g. after the delay a notification is expected within. An existing task keeps its schedule rules.
+   */
+  put(state: TaskState, dueAt?: number): Promise<void>;
   get(id: string): Promise<TaskState | undefined>;
   /** Every state, pending and finished (until deleted). */
   list(): Promise<TaskState[]>;
