@@ -10,12 +10,13 @@ const VALUES = "$1, $2::json, $3::json, $4, $5, $6, $7";
 /**
  * A new task in one round trip; no row when it exists already (the caller then merges). One row per
  * insert (a pending task too), so rowCount tells the fast path was taken; notifies ($8) only when the new
- * task already carries an outcome.
+ * task already carries an outcome. A pending one is due at $9 (epoch ms), or now when it is null.
  */
 export const insertNew = (t: string) => `
   WITH ins AS (
     INSERT INTO ${t} (${COLS}, next_poll_at)
-    VALUES (${VALUES}, CASE WHEN $5 = 'done' THEN NULL ELSE now() END)
+    VALUES (${VALUES}, CASE WHEN $5 = 'done' THEN NULL
+      ELSE coalesce(to_timestamp($9::float8 / 1000), now()) END)
     ON CONFLICT (id) DO NOTHING RETURNING id, outcome)
   SELECT id, CASE WHEN outcome IS NOT NULL THEN pg_notify($8, id)::text END FROM ins`;
 

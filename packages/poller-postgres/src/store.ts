@@ -96,10 +96,13 @@ export class PostgresStore implements SharedTaskStore {
   }
 
   /** A pending state is due at once, unless a live lease holds the task (its holder schedules it). */
-  async put(state: TaskState): Promise<void> {
+  async put(state: TaskState, dueAt?: number): Promise<void> {
     checkArgState(state);
+    if (dueAt !== undefined && !Number.isFinite(dueAt))
+      throw new PostgresStoreError("usage", `put: dueAt must be epoch ms, got ${dueAt}`);
     // Fast path, one round trip: a new task. Only an existing row needs the read-merge-write.
-    const { rowCount } = await this.db.query("put", sql.insertNew(this.t), [...columns(state), this.channel]);
+    const params = [...columns(state), this.channel, dueAt ?? null];
+    const { rowCount } = await this.db.query("put", sql.insertNew(this.t), params);
     if (rowCount === 1) return;
     await this.db.transaction("put", async (c) => {
       const row = await this.lockRow(c, state.id);
