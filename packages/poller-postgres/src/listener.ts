@@ -51,15 +51,16 @@ export class Listener {
     this.closed = true;
     clearTimeout(this.retry);
     clearInterval(this.heartbeat);
-    await this.connecting?.catch(() => {});
+    // Closing: a connect that failed was reported when it failed; ending a dead connection has nothing to say.
+    await this.connecting?.catch(() => undefined);
     const c = this.client;
     this.client = undefined;
-    await c?.end().catch(() => {});
+    await c?.end().catch(() => undefined);
   }
 
   private async connect(): Promise<void> {
     const c = this.o.connect();
-    c.on("error", () => this.lost(c)); // reported by lost(); an unhandled 'error' would crash the process
+    c.on("error", (e) => this.lost(c, e)); // reported by lost(); an unhandled 'error' would crash the process
     c.on("end", () => this.lost(c));
     c.on("notification", (m) => {
       if (m.channel === this.o.channel && m.payload) this.emit(m.payload);
@@ -76,9 +77,10 @@ export class Listener {
       // Outcomes stored while no connection listened (a second of margin for clock granularity).
       if (since) for (const id of await this.o.replay(new Date(since.getTime() - 1_000))) this.emit(id);
     } catch (e) {
+      // The failure is thrown below; the half-open connection is only discarded.
       c.removeAllListeners();
-      c.on("error", () => {});
-      await c.end().catch(() => {});
+      c.on("error", () => undefined);
+      await c.end().catch(() => undefined);
       throw unavailable("listening for outcomes", e);
     } finally {
       this.connecting = undefined;
@@ -93,20 +95,26 @@ export class Listener {
   private async beat(c: pg.Client): Promise<void> {
     try {
       this.aliveAt = await this.now(c);
-    } catch {
-      this.lost(c);
+    } catch (e) {
+      this.lost(c, e);
     }
   }
 
-  private lost(c: pg.Client): void {
+  private lost(c: pg.Client, cause?: unknown): void {
     if (this.client !== c || this.closed) return;
     this.client = undefined;
     clearInterval(this.heartbeat);
+    // Reported once below with its cause; the dead connection is only discarded.
     c.removeAllListeners();
-    c.on("error", () => {});
-    c.end().catch(() => {});
+    c.on("error", () => undefined);
+    c.end().catch(() => undefined);
+    const why = cause instanceof Error ? ` (${cause.message})` : "";
     this.o.onError(
-      new PostgresStoreError("store_unavailable", "the notification connection dropped: reconnecting"),
+      new PostgresStoreError(
+        "store_unavailable",
+        `the notification connection dropped${why}: reconnecting`,
+        cause,
+      ),
     );
     this.reconnect();
   }

@@ -3,13 +3,18 @@
  * workers starting together migrate once. A database migrated by a newer release is refused rather
  * than used with assumptions that no longer hold.
  */
+
+import { type TaskState, taskStateProblems } from "@paycross/poller";
 import type pg from "pg";
 import { PostgresStoreError } from "./errors.js";
+import { columns } from "./rows.js";
 
 export interface Migration {
   version: number;
   name: string;
   sql(schema: string): string;
+  /** Fills what SQL cannot compute (values the poller's rules derive from a state), in the same transaction. */
+  backfill?(client: pg.ClientBase, schema: string): Promise<void>;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -41,7 +46,40 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tasks_done_recent ON ${s}.tasks (updated_at) WHERE phase = 'done';
     `,
   },
+  {
+    version: 2,
+    name: "tracking_id and uid lookup columns; facts pending after an unreleased lease",
+    // A notification finds its task by these indexes instead of reading every row. They are kept in step
+    // with `state` by every write (rows.ts `columns`), and computed in JS by the poller's own rule.
+    sql: (s) => `
+      ALTER TABLE ${s}.tasks ADD COLUMN tracking_id text, ADD COLUMN uid text,
+        -- a lease taken over unreleased: its holder may still store a read-once result until then
+        ADD COLUMN facts_pending_until timestamptz;
+      CREATE INDEX tasks_tracking_id ON ${s}.tasks (tracking_id) WHERE tracking_id IS NOT NULL;
+      CREATE INDEX tasks_uid ON ${s}.tasks (uid) WHERE uid IS NOT NULL;
+    `,
+    backfill: backfillKeys,
+  },
 ];
+
+/** Sets tracking_id and uid on the rows written before migration 2, a batch at a time. */
+async function backfillKeys(client: pg.ClientBase, s: string): Promise<void> {
+  for (let after = ""; ; ) {
+    const { rows } = await client.query<{ id: string; state: TaskState }>(
+      `SELECT id, state FROM ${s}.tasks WHERE id > $1 ORDER BY id LIMIT 1000`,
+      [after],
+    );
+    if (rows.length === 0) return;
+    // A row that is not a valid state stays unindexed; reading it reports `store_corrupt` as before.
+    const keys = rows.map((r) => (taskStateProblems(r.state).length ? [r.id] : columns(r.state)));
+    await client.query(
+      `UPDATE ${s}.tasks t SET tracking_id = k.tracking_id, uid = k.uid
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS k(id, tracking_id, uid) WHERE t.id = k.id`,
+      [keys.map((k) => k[0]), keys.map((k) => k[5] ?? null), keys.map((k) => k[6] ?? null)],
+    );
+    after = rows[rows.length - 1]!.id;
+  }
+}
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
@@ -69,6 +107,7 @@ export async function migrate(client: pg.ClientBase, schema: string): Promise<nu
     for (const m of MIGRATIONS) {
       if (m.version <= current) continue;
       await client.query(m.sql(s));
+      await m.backfill?.(client, s);
       await client.query(`INSERT INTO ${s}.migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
       applied.push(m.version);
     }

@@ -2,7 +2,7 @@
  * States to rows and back, and the three ways a write combines with what is stored, all through the
  * poller's one `mergeFacts`. Every state read from the database is checked before it is trusted.
  */
-import { mergeFacts, type TaskState, taskStateProblems } from "@paycross/poller";
+import { knownUid, mergeFacts, type TaskState, taskStateProblems } from "@paycross/poller";
 import { PostgresStoreError } from "./errors.js";
 
 export interface Row {
@@ -12,6 +12,10 @@ export interface Row {
   lease_owner?: string | null;
   fencing_token?: string;
   leased?: boolean;
+  /** Until when an earlier, unreleased lease's holder may still bring a fact (epoch ms, database clock). */
+  facts_pending_ms?: number | null;
+  /** The database's clock at the read (epoch ms). */
+  now_ms?: number;
 }
 
 /** What the gateway said about a task, besides its outcome: `mergeFacts` keeps these across writers. */
@@ -42,9 +46,20 @@ export function factsText(s: TaskState): string {
 }
 export const NO_FACTS = JSON.stringify(PENDING_FACTS.map(() => null));
 
-/** The values of the id, state, outcome, facts and phase columns. */
-export function columns(s: TaskState): [string, string, string | null, string, string] {
-  return [s.id, JSON.stringify(s), s.outcome ? JSON.stringify(s.outcome) : null, factsText(s), s.phase];
+/** Whether a text column can hold `v` as it is (a NUL cannot be stored, an unpaired surrogate comes back changed). */
+export function storableText(v: unknown, max: number): v is string {
+  return typeof v === "string" && v.length > 0 && v.length <= max && !v.includes("\0") && !/\p{Cs}/u.test(v);
+}
+
+/** A lookup key as a text column holds it; a key it cannot hold (NUL, > 1000 chars) is not indexed. */
+const key = (v: string | undefined): string | null => (storableText(v, 1000) ? v : null);
+
+export type Columns = [string, string, string | null, string, string, string | null, string | null];
+
+/** The values of the id, state, outcome, facts, phase, tracking_id and uid columns ($1 to $7). */
+export function columns(s: TaskState): Columns {
+  const outcome = s.outcome ? JSON.stringify(s.outcome) : null;
+  return [s.id, JSON.stringify(s), outcome, factsText(s), s.phase, key(s.trackingId), key(knownUid(s))];
 }
 
 /**

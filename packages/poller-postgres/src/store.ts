@@ -3,6 +3,7 @@
  * lease carries a fencing token, so a worker that lost its lease (paused, partitioned, too slow) cannot
  * overwrite the new holder's state, yet what it learned from the gateway is kept: facts are merged into
  * the row inside the same transaction. Storing an outcome notifies every process (`LISTEN/NOTIFY`).
+ * The SQL is in sql.ts, the row mapping in rows.ts, the checks in validate.ts.
  */
 import {
   type ClaimedTask,
@@ -11,32 +12,32 @@ import {
   mergeFencedFacts,
   type SharedTaskStore,
   type TaskState,
+  type UpdateResult,
+  unknownMustWait,
 } from "@paycross/poller";
 import pg from "pg";
+import { Db } from "./db.js";
 import { PostgresStoreError, unavailable } from "./errors.js";
 import { Listener } from "./listener.js";
 import { migrate } from "./migrations.js";
-import { checkState, columns, mergeIsIdentity, NO_FACTS, type Row, stateOf } from "./rows.js";
+import { columns, mergeIsIdentity, NO_FACTS, type Row, stateOf } from "./rows.js";
+import * as sql from "./sql.js";
+import {
+  checkArgState,
+  checkLease,
+  checkLeaseMs,
+  checkLimit,
+  checkOwner,
+  checkUpdate,
+  clientConfig,
+  type PostgresStoreOptions,
+  validateOptions,
+} from "./validate.js";
 
-export interface PostgresStoreOptions {
-  /** `postgres://user:password@host:5432/db`. Never repeated in an error or a log. */
-  connectionString: string;
-  /** The schema holding this store's tables, created by the migrations. Default `paycross`. */
-  schema?: string;
-  /** Connections this store opens at most (one more while someone `watch`es). Default 10. */
-  maxConnections?: number;
-  /** Upper bound on any one statement, in ms. Default 30 000. */
-  statementTimeoutMs?: number;
-  /** How long a call waits for a connection, in ms. Default 10 000. */
-  connectTimeoutMs?: number;
-  /** Failures in the background (the notification connection dropped, a listener threw). Default: a process warning. */
-  onError?: (error: PostgresStoreError) => void;
-}
+export type { PostgresStoreOptions } from "./validate.js";
 
 /** The notification connection's application_name, so that an operator can tell it apart. */
 export const LISTEN_APP = "paycross-poller-postgres-listen";
-const MAX_ID = 1000; // a NOTIFY payload holds at most 8000 bytes; gateway ids are far shorter
-const ms = (n: string) => `make_interval(secs => ${n}::float8 / 1000)`;
 
 export class PostgresStore implements SharedTaskStore {
   readonly shared = true as const;
@@ -44,22 +45,23 @@ export class PostgresStore implements SharedTaskStore {
   private readonly t: string;
   private readonly channel: string;
   private readonly listener: Listener;
-  private queries = 0;
-  private closed = false;
+  private readonly factGraceMs: number;
 
   private constructor(
-    private readonly pool: pg.Pool,
+    private readonly db: Db,
     options: PostgresStoreOptions,
     schema: string,
   ) {
     this.schema = schema;
     this.t = `"${schema}".tasks`;
     this.channel = `paycross_tasks_${schema}`;
-    const onError = options.onError ?? ((e) => process.emitWarning(e.message, { code: e.code }));
+    this.factGraceMs = options.factGraceMs ?? 60_000;
+    const onError = reporter(options);
     this.listener = new Listener({
       connect: () => new pg.Client({ ...clientConfig(options), application_name: LISTEN_APP }),
       channel: this.channel,
-      replay: (since) => this.doneSince(since),
+      replay: async (since) =>
+        (await this.db.query<{ id: string }>("replay", sql.doneSince(this.t), [since])).rows.map((r) => r.id),
       onError,
     });
   }
@@ -68,9 +70,11 @@ export class PostgresStore implements SharedTaskStore {
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const schema = validateOptions(options);
     const pool = new pg.Pool({ ...clientConfig(options), max: options.maxConnections ?? 10 });
-    // An idle connection dying (server restart) is reported here; without a handler it would crash the process.
-    pool.on("error", () => {});
-    const store = new PostgresStore(pool, options, schema);
+    // An idle connection dying (server restart): the pool drops it and the next query opens another.
+    // Reported, not thrown: without a handler here it would crash the process.
+    const onError = reporter(options);
+    pool.on("error", (e) => onError(unavailable("an idle connection", e)));
+    const store = new PostgresStore(new Db(pool), options, schema);
     try {
       const client = await pool.connect();
       try {
@@ -79,7 +83,8 @@ export class PostgresStore implements SharedTaskStore {
         client.release();
       }
     } catch (e) {
-      await pool.end().catch(() => {});
+      // The open failed: the error thrown below says why; ending the pool cannot fail it further.
+      await pool.end().catch(() => undefined);
       throw unavailable(`opening the store (schema "${schema}")`, e);
     }
     return store;
@@ -87,26 +92,19 @@ export class PostgresStore implements SharedTaskStore {
 
   /** Statements sent to the server so far (each one a network round trip). */
   get roundTrips(): number {
-    return this.queries;
+    return this.db.queries;
   }
 
   /** A pending state is due at once, unless a live lease holds the task (its holder schedules it). */
-  async put(state: TaskState): Promise<void> {
+  async put(state: TaskState, dueAt?: number): Promise<void> {
     checkArgState(state);
+    if (dueAt !== undefined && !Number.isFinite(dueAt))
+      throw new PostgresStoreError("usage", `put: dueAt must be epoch ms, got ${dueAt}`);
     // Fast path, one round trip: a new task. Only an existing row needs the read-merge-write.
-    const { rowCount } = await this.query(
-      "put",
-      `WITH ins AS (
-         INSERT INTO ${this.t} (id, state, outcome, facts, phase, next_poll_at)
-         VALUES ($1, $2::json, $3::json, $4, $5, CASE WHEN $5 = 'done' THEN NULL ELSE now() END)
-         ON CONFLICT (id) DO NOTHING RETURNING id, outcome)
-       -- One row per insert (a pending task too), so rowCount tells the fast path was taken; notify only
-       -- when the new task already carries an outcome.
-       SELECT id, CASE WHEN outcome IS NOT NULL THEN pg_notify($6, id)::text END FROM ins`,
-      [...columns(state), this.channel],
-    );
+    const params = [...columns(state), this.channel, dueAt ?? null];
+    const { rowCount } = await this.db.query("put", sql.insertNew(this.t), params);
     if (rowCount === 1) return;
-    await this.transaction("put", async (c) => {
+    await this.db.transaction("put", async (c) => {
       const row = await this.lockRow(c, state.id);
       const merged = row ? mergeFacts(stateOf(row), state) : state;
       await this.write(c, merged, row, row?.leased ? "keep" : "now");
@@ -114,37 +112,39 @@ export class PostgresStore implements SharedTaskStore {
   }
 
   async get(id: string): Promise<TaskState | undefined> {
-    const { rows } = await this.query<Row>("get", `SELECT id, state FROM ${this.t} WHERE id = $1`, [id]);
+    const { rows } = await this.db.query<Row>("get", `SELECT id, state FROM ${this.t} WHERE id = $1`, [id]);
     return rows[0] && stateOf(rows[0]);
   }
 
   async list(): Promise<TaskState[]> {
-    const { rows } = await this.query<Row>("list", `SELECT id, state FROM ${this.t} ORDER BY id`);
+    const { rows } = await this.db.query<Row>("list", `SELECT id, state FROM ${this.t} ORDER BY id`);
     return rows.map(stateOf);
   }
 
   async delete(id: string): Promise<void> {
-    await this.query("delete", `DELETE FROM ${this.t} WHERE id = $1`, [id]);
+    await this.db.query("delete", `DELETE FROM ${this.t} WHERE id = $1`, [id]);
+  }
+
+  /** The tasks submitted with this tracking_id, from its index (at most 1000). */
+  async findByTrackingId(trackingId: string): Promise<TaskState[]> {
+    return this.byKey("tracking_id", trackingId);
+  }
+
+  /** The tasks whose transaction has this uid, from its index (at most 1000). */
+  async findByUid(uid: string): Promise<TaskState[]> {
+    return this.byKey("uid", uid);
   }
 
   async claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedTask[]> {
     checkOwner(owner);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
-      throw new PostgresStoreError("usage", `claim limit must be an integer from 1 to 10000, got ${limit}`);
+    checkLimit(limit);
     checkLeaseMs(leaseMs);
-    // A leased row's next_poll_at is its lease expiry: an expired lease is due again, with no extra test.
-    const { rows } = await this.query<Row & { fencing_token: string }>(
-      "claim",
-      `WITH due AS (
-         SELECT id FROM ${this.t} WHERE phase <> 'done' AND next_poll_at <= now()
-         ORDER BY next_poll_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-       UPDATE ${this.t} t SET lease_owner = $1, lease_expires_at = now() + ${ms("$3")},
-         next_poll_at = now() + ${ms("$3")}, fencing_token = t.fencing_token + 1, claimed_at = now(),
-         updated_at = now()
-       FROM due WHERE t.id = due.id
-       RETURNING t.id, t.state, t.fencing_token`,
-      [owner, limit, leaseMs],
-    );
+    const { rows } = await this.db.query<Row & { fencing_token: string }>("claim", sql.claim(this.t), [
+      owner,
+      limit,
+      leaseMs,
+      this.factGraceMs,
+    ]);
     return rows.map((r) => ({
       state: stateOf(r),
       lease: { id: r.id, owner, token: Number(r.fencing_token) },
@@ -154,39 +154,31 @@ export class PostgresStore implements SharedTaskStore {
   async renew(lease: Lease, leaseMs: number): Promise<boolean> {
     checkLease(lease);
     checkLeaseMs(leaseMs);
-    const { rowCount } = await this.query(
-      "renew",
-      `UPDATE ${this.t} SET lease_expires_at = now() + ${ms("$4")},
-         next_poll_at = CASE WHEN phase = 'done' THEN NULL ELSE now() + ${ms("$4")} END, updated_at = now()
-       WHERE id = $1 AND lease_owner = $2 AND fencing_token = $3`,
-      [lease.id, lease.owner, lease.token, leaseMs],
-    );
-    return rowCount === 1;
+    const p = [lease.id, lease.owner, lease.token, leaseMs];
+    return (await this.db.query("renew", sql.renew(this.t), p)).rowCount === 1;
   }
 
-  async update(lease: Lease, state: TaskState, nextPollAt: number | null): Promise<"ok" | "fenced"> {
-    checkLease(lease);
-    checkArgState(state);
-    if (state.id !== lease.id)
-      throw new PostgresStoreError(
-        "usage",
-        `update: the state of ${state.id} under the lease of ${lease.id}`,
-      );
-    if (nextPollAt !== null && !Number.isFinite(nextPollAt))
-      throw new PostgresStoreError("usage", `update: nextPollAt must be epoch ms or null, got ${nextPollAt}`);
-    if (mergeIsIdentity(state) && (await this.updateFast(lease, state, nextPollAt))) return "ok";
-    return this.transaction("update", async (c) => {
+  async update(lease: Lease, state: TaskState, nextPollAt: number | null): Promise<UpdateResult> {
+    checkUpdate(lease, state, nextPollAt);
+    // An `unknown` may have to wait (unknownMustWait): only the locked path can tell.
+    const fast = mergeIsIdentity(state) && state.outcome?.kind !== "unknown";
+    if (fast && (await this.updateFast(lease, state, nextPollAt))) return "ok";
+    return this.db.transaction("update", async (c): Promise<UpdateResult> => {
       const row = await this.lockRow(c, lease.id);
       if (!row) return "fenced"; // forgotten by its owner: the lease went with it
       const stored = stateOf(row);
-      const holds = row.lease_owner === lease.owner && Number(row.fencing_token) === lease.token;
-      if (holds) {
-        await this.write(c, mergeFacts(stored, state), row, { at: nextPollAt, release: true });
-        return "ok";
+      if (row.lease_owner !== lease.owner || Number(row.fencing_token) !== lease.token) {
+        const merged = mergeFencedFacts(stored, state);
+        if (JSON.stringify(merged) !== JSON.stringify(stored)) await this.write(c, merged, row, "due");
+        return "fenced";
       }
-      const merged = mergeFencedFacts(stored, state);
-      if (JSON.stringify(merged) !== JSON.stringify(stored)) await this.write(c, merged, row, "keep");
-      return "fenced";
+      const merged = mergeFacts(stored, state);
+      if (unknownMustWait(stored, merged, row.facts_pending_ms, row.now_ms ?? Date.now())) {
+        await this.write(c, stored, row, "pending");
+        return "deferred";
+      }
+      await this.write(c, merged, row, "at", nextPollAt);
+      return "ok";
     });
   }
 
@@ -194,7 +186,7 @@ export class PostgresStore implements SharedTaskStore {
     checkArgState(state);
     if (state.id !== id)
       throw new PostgresStoreError("usage", `recordFacts: the state of ${state.id} for ${id}`);
-    return this.transaction("recordFacts", async (c) => {
+    return this.db.transaction("recordFacts", async (c) => {
       const row = await this.lockRow(c, id);
       if (!row) {
         // Facts about a task this store does not hold: keep them (they exist nowhere else).
@@ -210,194 +202,64 @@ export class PostgresStore implements SharedTaskStore {
   }
 
   watch(listener: (id: string) => void): Promise<() => void> {
-    if (this.closed)
+    if (this.db.closed)
       return Promise.reject(new PostgresStoreError("store_closed", "watch: the store is closed"));
     return this.listener.add(listener);
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.db.closed) return;
+    this.db.closed = true;
     await this.listener.close();
-    await this.pool.end();
+    await this.db.end();
   }
 
-  /**
-   * The holder's write in one round trip, taken when no outcome is stored and the row's facts are the
-   * ones the holder carries, or none (the usual case), so that the merge would return `state` itself.
-   */
+  private async byKey(column: "tracking_id" | "uid", value: string): Promise<TaskState[]> {
+    if (typeof value !== "string" || !value) return [];
+    const { rows } = await this.db.query<Row>(`findBy ${column}`, sql.byKey(this.t, column), [value]);
+    return rows.map(stateOf);
+  }
+
   private async updateFast(lease: Lease, s: TaskState, nextPollAt: number | null): Promise<boolean> {
-    const { rows } = await this.query<{ id: string }>(
-      "update",
-      `WITH upd AS (
-         UPDATE ${this.t} SET state = $4::json, outcome = $5::json, facts = $6, phase = $7,
-           next_poll_at = CASE WHEN $7 = 'done' THEN NULL ELSE to_timestamp($8::float8 / 1000) END,
-           lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-         WHERE id = $1 AND lease_owner = $2 AND fencing_token = $3 AND outcome IS NULL
-           AND (facts = $6 OR facts = $9)
-         RETURNING id, outcome)
-       SELECT id, CASE WHEN outcome IS NOT NULL THEN pg_notify($10, id) END FROM upd`,
-      [
-        lease.id,
-        lease.owner,
-        lease.token,
-        ...columns(s).slice(1),
-        nextPollAt ?? Date.now(),
-        NO_FACTS,
-        this.channel,
-      ],
-    );
+    const params = [
+      ...columns(s),
+      lease.owner,
+      lease.token,
+      nextPollAt ?? Date.now(),
+      NO_FACTS,
+      this.channel,
+    ];
+    const { rows } = await this.db.query<{ id: string }>("update", sql.updateHeld(this.t), params);
     return rows.length === 1;
   }
 
-  /**
-   * Writes a merged state. `schedule`: `now` (due at once), `keep` (the holder's schedule and lease stay),
-   * or the holder's own next poll time with its lease released. A finished task is never scheduled.
-   */
+  /** Writes a merged state with its schedule (sql.ts `Schedule`); tells every process of a new outcome. */
   private async write(
     c: pg.PoolClient,
     state: TaskState,
     row: Row | undefined,
-    schedule: "now" | "keep" | { at: number | null; release: true },
+    schedule: sql.Schedule,
+    at: number | null = null,
   ): Promise<void> {
-    const release = typeof schedule === "object";
     // A pending state with no next poll time would never be polled again: due at once instead.
-    const at = release ? (schedule.at ?? Date.now()) : 0;
-    this.queries++;
-    await c.query(
-      `INSERT INTO ${this.t} AS t (id, state, outcome, facts, phase, next_poll_at)
-       VALUES ($1, $2::json, $3::json, $4, $5, CASE WHEN $5 = 'done' THEN NULL ELSE now() END)
-       ON CONFLICT (id) DO UPDATE SET state = excluded.state, outcome = excluded.outcome,
-         facts = excluded.facts, phase = excluded.phase,
-         next_poll_at = CASE WHEN $5 = 'done' THEN NULL WHEN $6::boolean THEN to_timestamp($7::float8 / 1000)
-                             WHEN $8::boolean THEN coalesce(t.next_poll_at, now()) ELSE now() END,
-         lease_owner = CASE WHEN $6::boolean THEN NULL ELSE t.lease_owner END,
-         lease_expires_at = CASE WHEN $6::boolean THEN NULL ELSE t.lease_expires_at END,
-         updated_at = now()`,
-      [...columns(state), release, at, schedule === "keep"],
-    );
-    if (state.outcome && row?.has_outcome !== true) {
-      this.queries++;
-      await c.query("SELECT pg_notify($1, $2)", [this.channel, state.id]);
-    }
+    await this.db.run(c, sql.upsertMerged(this.t), [...columns(state), schedule, at ?? Date.now()]);
+    if (state.outcome && row?.has_outcome !== true)
+      await this.db.run(c, "SELECT pg_notify($1, $2)", [this.channel, state.id]);
   }
 
   private async lockRow(c: pg.PoolClient, id: string): Promise<Row | undefined> {
-    this.queries++;
-    const { rows } = await c.query<Row>(
-      `SELECT id, state, outcome IS NOT NULL AS has_outcome, lease_owner, fencing_token,
-         lease_expires_at > now() AS leased
-       FROM ${this.t} WHERE id = $1 FOR UPDATE`,
-      [id],
-    );
-    return rows[0];
-  }
-
-  private async doneSince(since: Date): Promise<string[]> {
-    const { rows } = await this.query<{ id: string }>(
-      "replay",
-      `SELECT id FROM ${this.t} WHERE phase = 'done' AND updated_at >= $1`,
-      [since],
-    );
-    return rows.map((r) => r.id);
-  }
-
-  private async query<R extends pg.QueryResultRow>(
-    what: string,
-    sql: string,
-    params: unknown[] = [],
-  ): Promise<pg.QueryResult<R>> {
-    if (this.closed) throw new PostgresStoreError("store_closed", `${what}: the store is closed`);
-    this.queries++;
-    try {
-      return await this.pool.query<R>(sql, params);
-    } catch (e) {
-      throw unavailable(what, e);
-    }
-  }
-
-  private async transaction<T>(what: string, body: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    if (this.closed) throw new PostgresStoreError("store_closed", `${what}: the store is closed`);
-    let c: pg.PoolClient;
-    try {
-      c = await this.pool.connect();
-    } catch (e) {
-      throw unavailable(what, e);
-    }
-    let broken: unknown;
-    try {
-      this.queries += 2; // BEGIN and COMMIT
-      await c.query("BEGIN");
-      const result = await body(c);
-      await c.query("COMMIT");
-      return result;
-    } catch (e) {
-      broken = e;
-      await c.query("ROLLBACK").catch(() => {});
-      throw unavailable(what, e);
-    } finally {
-      // A connection that failed mid-transaction is discarded, not handed to the next caller.
-      c.release(broken instanceof PostgresStoreError ? undefined : (broken as Error | undefined));
-    }
+    return (await this.db.run<Row>(c, sql.lockRow(this.t), [id])).rows[0];
   }
 }
 
-function clientConfig(o: PostgresStoreOptions): pg.ClientConfig {
-  return {
-    connectionString: o.connectionString,
-    statement_timeout: o.statementTimeoutMs ?? 30_000,
-    connectionTimeoutMillis: o.connectTimeoutMs ?? 10_000,
-    application_name: "paycross-poller-postgres",
+/** `options.onError`, or a process warning; a throwing handler is itself only a warning. */
+function reporter(options: PostgresStoreOptions): (e: PostgresStoreError) => void {
+  return (e) => {
+    try {
+      if (options.onError) options.onError(e);
+      else process.emitWarning(e.message, { code: e.code });
+    } catch (thrown) {
+      process.emitWarning(`PostgresStore onError threw while reporting ${e.code}: ${String(thrown)}`);
+    }
   };
-}
-
-function validateOptions(o: PostgresStoreOptions): string {
-  if (!o || typeof o.connectionString !== "string" || !o.connectionString)
-    throw new PostgresStoreError("config", "PostgresStore: connectionString must be a non-empty string");
-  const schema = o.schema ?? "paycross";
-  if (!/^[a-z_][a-z0-9_]{0,39}$/.test(schema))
-    throw new PostgresStoreError(
-      "config",
-      `PostgresStore: schema must match [a-z_][a-z0-9_]{0,39}, got ${JSON.stringify(schema)}`,
-    );
-  for (const [k, v, max] of [
-    ["maxConnections", o.maxConnections, 1000],
-    ["statementTimeoutMs", o.statementTimeoutMs, 3_600_000],
-    ["connectTimeoutMs", o.connectTimeoutMs, 3_600_000],
-  ] as const)
-    if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > max))
-      throw new PostgresStoreError(
-        "config",
-        `PostgresStore: ${k} must be an integer from 1 to ${max}, got ${v}`,
-      );
-  return schema;
-}
-
-function checkArgState(state: TaskState): void {
-  checkState(state, "argument");
-  checkText("task id", state.id, MAX_ID);
-}
-
-function checkOwner(owner: string): void {
-  checkText("lease owner", owner, 200);
-}
-
-/** A NUL cannot be stored in a text column, and an unpaired surrogate would come back changed. */
-function checkText(what: string, v: string, max: number): void {
-  if (typeof v !== "string" || !v || v.length > max || v.includes("\0") || /\p{Cs}/u.test(v))
-    throw new PostgresStoreError(
-      "usage",
-      `${what} must be 1 to ${max} characters of well-formed text without NUL`,
-    );
-}
-
-function checkLeaseMs(leaseMs: number): void {
-  if (!Number.isInteger(leaseMs) || leaseMs < 1 || leaseMs > 3_600_000)
-    throw new PostgresStoreError("usage", `leaseMs must be an integer from 1 to 3600000, got ${leaseMs}`);
-}
-
-function checkLease(lease: Lease): void {
-  if (!lease || typeof lease.id !== "string" || !Number.isSafeInteger(lease.token))
-    throw new PostgresStoreError("usage", "lease must be { id, owner, token } as returned by claim");
-  checkOwner(lease.owner);
 }

@@ -7,14 +7,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import { createClient } from "@paycross/client";
 import { startMockGateway, TEST_CARDS } from "@paycross/mock-gateway";
 import { createPoller, type Outcome, type TaskHandle } from "@paycross/poller";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { PostgresStore } from "../src/index.js";
-import { freshDatabase } from "./helpers.js";
+import { freshDatabase, WORKER_SCRIPT, workerEnv } from "./helpers.js";
 
 // 500 by default to keep the package's tests within minutes on two shared cores; CHAOS_TASKS=5000 for the full run.
 const TASKS = Number(process.env.CHAOS_TASKS ?? 500);
@@ -69,7 +68,8 @@ describe("multi-worker chaos on PostgresStore", () => {
       await admin.connect();
       cleanups.push(() => admin.end());
       const store = await PostgresStore.open({ connectionString: url });
-      // A failed read in the waiting process is counted and shown: the poller retries nothing there.
+      // A failed read in the waiting process is counted and shown (the poller retries a re-read, then
+      // reports it to onError).
       const storeErrors: string[] = [];
       const get = store.get.bind(store);
       store.get = (id) =>
@@ -86,21 +86,17 @@ describe("multi-worker chaos on PostgresStore", () => {
       const front = createPoller({ client, store, mode: "client" });
       cleanups.push(() => front.close());
 
-      const script = fileURLToPath(new URL("fixtures/chaos-worker.mjs", import.meta.url));
-      const env = {
-        ...process.env,
-        PG_URL: url,
-        GW_URL: gw.url,
-        SHOP_ID: gw.shopId,
-        SECRET_KEY: gw.secretKey,
-        TTL_MS: String(TTL_MS),
-        CLAIM_MS: String(CLAIM_MS),
-        // Room to claim a dead worker's tasks at once even while the slow mock keeps many requests waiting.
-        CONCURRENCY: "32",
-        POLICY: JSON.stringify(POLICY),
-      };
+      // Room (32) to claim a dead worker's tasks at once even while the slow mock keeps many requests
+      // waiting; a 5 s fact grace, as a killed worker never comes back.
+      const env = workerEnv(url, gw, {
+        ttlMs: TTL_MS,
+        claimMs: CLAIM_MS,
+        concurrency: 32,
+        policy: POLICY,
+        factGraceMs: 5_000,
+      });
       const startWorker = async (): Promise<ChildProcess> => {
-        const c = spawn(process.execPath, [script], { env, stdio: ["ignore", "pipe", "inherit"] });
+        const c = spawn(process.execPath, [WORKER_SCRIPT], { env, stdio: ["ignore", "pipe", "inherit"] });
         children.add(c);
         c.once("exit", () => children.delete(c));
         const [line] = (await once(c.stdout!, "data")) as [Buffer];

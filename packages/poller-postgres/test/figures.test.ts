@@ -6,13 +6,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { loadavg } from "node:os";
-import { fileURLToPath } from "node:url";
 import { createClient } from "@paycross/client";
 import { startMockGateway, TEST_CARDS } from "@paycross/mock-gateway";
 import { createPoller } from "@paycross/poller";
 import { describe, expect, it } from "vitest";
 import { PostgresStore } from "../src/index.js";
-import { freshDatabase } from "./helpers.js";
+import { freshDatabase, WORKER_SCRIPT, workerEnv } from "./helpers.js";
 
 const TASKS = Number(process.env.PG_FIGURES_TASKS ?? 400);
 const POLICY = { initialDelayMs: 100, maxDelayMs: 300, minDelayMs: 20 };
@@ -23,21 +22,10 @@ async function run(workers: number) {
   const store = await PostgresStore.open({ connectionString: url });
   const client = createClient({ shopId: gw.shopId, secretKey: gw.secretKey, baseUrl: gw.url });
   const front = createPoller({ client, store, mode: "client" });
-  const script = fileURLToPath(new URL("fixtures/chaos-worker.mjs", import.meta.url));
-  const env = {
-    ...process.env,
-    PG_URL: url,
-    GW_URL: gw.url,
-    SHOP_ID: gw.shopId,
-    SECRET_KEY: gw.secretKey,
-    TTL_MS: "30000",
-    CLAIM_MS: "200",
-    CONCURRENCY: "16",
-    POLICY: JSON.stringify(POLICY),
-  };
+  const env = workerEnv(url, gw, { ttlMs: 30_000, claimMs: 200, concurrency: 16, policy: POLICY });
   const children: ChildProcess[] = [];
   for (let i = 0; i < workers; i++) {
-    const c = spawn(process.execPath, [script], { env, stdio: ["ignore", "pipe", "inherit"] });
+    const c = spawn(process.execPath, [WORKER_SCRIPT], { env, stdio: ["ignore", "pipe", "inherit"] });
     await once(c.stdout!, "data");
     children.push(c);
   }

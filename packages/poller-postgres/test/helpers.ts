@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import type { TaskState } from "@paycross/poller";
 import pg from "pg";
 import { inject } from "vitest";
@@ -54,4 +55,27 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
     if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The worker-mode process the chaos and figures runs start (fixtures/chaos-worker.mjs). */
+export const WORKER_SCRIPT = fileURLToPath(new URL("fixtures/chaos-worker.mjs", import.meta.url));
+
+/** Its environment: where the database and the mock gateway are, and how it works. */
+export function workerEnv(
+  url: string,
+  gw: { url: string; shopId: string; secretKey: string },
+  o: { ttlMs: number; claimMs: number; concurrency: number; policy: object; factGraceMs?: number },
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PG_URL: url,
+    GW_URL: gw.url,
+    SHOP_ID: gw.shopId,
+    SECRET_KEY: gw.secretKey,
+    TTL_MS: String(o.ttlMs),
+    CLAIM_MS: String(o.claimMs),
+    CONCURRENCY: String(o.concurrency),
+    POLICY: JSON.stringify(o.policy),
+    ...(o.factGraceMs === undefined ? {} : { FACT_GRACE_MS: String(o.factGraceMs) }),
+  };
 }

@@ -191,7 +191,9 @@ describe("facts under any interleaving of holders, fenced workers and recorders 
         }
         const final = (await a.get(s.id))!;
         if (firstReal !== undefined) expect(final.outcome).toEqual(firstReal);
-        else if (anyUnknown) expect(final.outcome).toEqual(unknownOutcome);
+        // `unknown` is not a fact: a fenced writer's or recorder's is dropped, and a holder's waits while
+        // an earlier holder's lease was taken over unreleased (unknownMustWait). Never anything else.
+        else if (anyUnknown) expect([undefined, unknownOutcome]).toContainEqual(final.outcome);
         else {
           expect(final.outcome).toBeUndefined();
           expect(final.candidate).toEqual(lastCandidate);

@@ -50,5 +50,6 @@ describe("README", () => {
         await gw.close();
       }
     }
-  });
+    // Two node processes in a row: ~5 s on a quiet machine, over 30 s beside the chaos run on two busy cores.
+  }, 150_000);
 });

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PostgresStore, PostgresStoreError, SCHEMA_VERSION } from "../src/index.js";
+import { MIGRATIONS, PostgresStore, PostgresStoreError, SCHEMA_VERSION } from "../src/index.js";
 import { failedOutcome, freshDatabase, taskState } from "./helpers.js";
 
 let url: string;
@@ -33,13 +33,48 @@ describe("migrations", () => {
     const { rows } = await c.query("SELECT version FROM app.migrations");
     const idx = await c.query("SELECT indexname FROM pg_indexes WHERE schemaname = 'app' ORDER BY 1");
     await c.end();
-    expect(rows.map((r) => r.version)).toEqual([SCHEMA_VERSION]);
+    expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(rows.at(-1)?.version).toBe(SCHEMA_VERSION);
     expect(idx.rows.map((r) => r.indexname)).toEqual([
       "migrations_pkey",
       "tasks_done_recent",
       "tasks_due",
       "tasks_pkey",
+      "tasks_tracking_id",
+      "tasks_uid",
     ]);
+  });
+
+  it("migration 2 indexes by tracking_id and uid the tasks stored before it", async () => {
+    const db = await freshDatabase();
+    const c = new pg.Client({ connectionString: db });
+    await c.connect();
+    const old = taskState();
+    const followed = taskState({
+      phase: "follow_up",
+      result: { transaction: { uid: "uid-before-2" } } as never,
+    });
+    try {
+      // A database as release 0.1 left it: migration 1 only, two rows.
+      await c.query(`CREATE SCHEMA app; CREATE TABLE app.migrations (
+        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      await c.query(MIGRATIONS[0]!.sql('"app"'));
+      await c.query("INSERT INTO app.migrations (version, name) VALUES (1, 'v1')");
+      for (const st of [old, followed])
+        await c.query(
+          "INSERT INTO app.tasks (id, state, facts, phase, next_poll_at) VALUES ($1, $2::json, '[]', $3, now())",
+          [st.id, JSON.stringify(st), st.phase],
+        );
+    } finally {
+      await c.end();
+    }
+    const store = await PostgresStore.open({ connectionString: db, schema: "app" });
+    try {
+      expect((await store.findByTrackingId(old.trackingId!)).map((x) => x.id)).toEqual([old.id]);
+      expect((await store.findByUid("uid-before-2")).map((x) => x.id)).toEqual([followed.id]);
+    } finally {
+      await store.close();
+    }
   });
 
   it("refuse a database migrated by a newer release (store_schema)", async () => {

@@ -85,6 +85,30 @@ describe("watch", () => {
     stop();
   });
 
+  it("an idle pooled connection that dies is reported to onError, and the next call works", async () => {
+    const seen: PostgresStoreError[] = [];
+    const s = await PostgresStore.open({
+      connectionString: url,
+      schema: "idle_drop",
+      onError: (e) => seen.push(e),
+    });
+    await s.get("warm-up"); // one idle connection in the pool now
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+       WHERE application_name = 'paycross-poller-postgres' AND datname = current_database() AND state = 'idle'
+         AND query LIKE '%idle_drop%'`,
+    );
+    await admin.end();
+    await until(() => seen.length > 0, "the idle connection's error reported");
+    expect(seen[0]!.code).toBe("store_unavailable");
+    expect(seen[0]!.message).toContain("an idle connection");
+    expect(seen[0]!.message).not.toContain(url);
+    expect(await s.get("warm-up")).toBeUndefined();
+    await s.close();
+  });
+
   it("watch on a closed store is store_closed", async () => {
     const s = await PostgresStore.open({ connectionString: url });
     await s.close();

@@ -11,7 +11,8 @@ import {
   payCrossError,
   type Transaction,
 } from "@paycross/client";
-import { type Answer, next } from "./lifecycle.js";
+import { backoff, type ErrorReporter, reporter } from "./background.js";
+import { type Answer, firstLookAt, next } from "./lifecycle.js";
 import { LocalDriver, type Task } from "./local.js";
 import { matchNotification } from "./match.js";
 import { NotificationChecker } from "./notifications.js";
@@ -64,12 +65,14 @@ export class PollerCore implements Poller {
   private readonly worker: Worker | undefined;
   private readonly unwatch: Promise<() => void> | undefined;
   private closed = false;
+  private readonly report: ErrorReporter;
 
   constructor(private readonly options: PollerOptions) {
     const { client } = options;
     if (!client || typeof client.async?.status !== "function")
       throw payCrossError("config", "createPoller needs a client from @paycross/client");
     this.client = client;
+    this.report = reporter(options.onError);
     this.store = options.store ?? new MemoryStore();
     this.shared = isSharedStore(this.store) ? this.store : undefined;
     this.policy = resolvePolicy(options.policy);
@@ -81,6 +84,7 @@ export class PollerCore implements Poller {
       (id) => copy(this.tasks.get(id)!.state),
       (id, waited) => this.onWaitersChanged(id, waited),
       (kind) => this.stats.outcomes[kind]++,
+      (e) => this.report("observer_failed", "a result() onProgress callback threw", e),
     );
     this.driver = this.localDriver();
     this.worker = this.shared && options.mode !== "client" ? this.sharedWorker(this.shared) : undefined;
@@ -101,7 +105,9 @@ export class PollerCore implements Poller {
     const task = this.register(
       await submitTask(this.client, operation, request, opts, this.options.webhook !== undefined),
     );
-    await this.persist(task);
+    // Shared store: a task expecting a notification is first due when the notification should have come.
+    const s = task.state;
+    await this.persist(task, this.shared && s.notified ? firstLookAt(s, this.policy) : undefined);
     return this.handle(task);
   }
 
@@ -164,14 +170,15 @@ export class PollerCore implements Poller {
     if (event.type === "request") this.telemetry?.polled(id, event.what);
     try {
       this.options.onProgress?.(event);
-    } catch {
-      // An observer's failure must not change a task's fate.
+    } catch (e) {
+      // An observer's failure must not change a task's fate; it is reported, not thrown.
+      this.report("observer_failed", "the poller's onProgress callback threw", e);
     }
     this.waiters.emit(id, event);
   }
 
-  private async persist(task: Task): Promise<void> {
-    await this.store.put(task.state);
+  private async persist(task: Task, dueAt?: number): Promise<void> {
+    await this.store.put(task.state, dueAt);
     this.emit(task.state.id, { type: "stored", taskId: task.state.id, phase: task.state.phase });
   }
 
@@ -232,6 +239,7 @@ export class PollerCore implements Poller {
         if (this.tasks.has(id)) this.refreshQuietly(id);
       },
       failed: (id, e) => this.waiters.fail(id, e),
+      report: this.report,
     });
   }
 
@@ -244,8 +252,16 @@ export class PollerCore implements Poller {
     if (stored.phase === "done" && this.waiters.has(id)) this.settled(task);
   }
 
-  private refreshQuietly(id: string): void {
-    this.refresh(id).catch(() => undefined);
+  /** A re-read nobody awaits (a notification, a worker's outcome): retried with backoff, then reported. */
+  private refreshQuietly(id: string, failures = 0): void {
+    this.refresh(id).catch((e) => {
+      if (this.closed || !this.waiters.has(id)) return; // nobody here to tell any more
+      if (failures >= 4) {
+        this.report("refresh_failed", `task ${id}: its stored state could not be read back`, e);
+        return;
+      }
+      setTimeout(() => this.refreshQuietly(id, failures + 1), backoff(100, failures)).unref();
+    });
   }
 
   private register(state: TaskState): Task {

@@ -2,12 +2,14 @@ export {
   type Action,
   type Answer,
   type Env as LifecycleEnv,
+  firstLookAt,
   type Look,
   mergeFacts,
   mergeFencedFacts,
   next,
   nextLook,
   type Step,
+  unknownMustWait,
 } from "./lifecycle.js";
 export type { CheckedNotification, NotificationOptions, VerifiedBy } from "./notifications.js";
 export { DEFAULT_POLICY, type PollPolicy, pollDelay } from "./policy.js";
@@ -24,13 +26,15 @@ export {
 export { PayCrossStoreError, type StoreErrorCode } from "./store/errors.js";
 export { FileStore, type FileStoreOptions, type OpenReport } from "./store/file.js";
 export { MemoryStore } from "./store/memory.js";
-export { SharedMemoryStore } from "./store/shared-memory.js";
+export { SharedMemoryStore, type SharedMemoryStoreOptions } from "./store/shared-memory.js";
+export { knownUid } from "./store/task-index.js";
 export {
   type ClaimedTask,
   isSharedStore,
   type Lease,
   type SharedTaskStore,
   type TaskStore,
+  type UpdateResult,
 } from "./store/types.js";
 export {
   ASYNC_OPERATIONS,

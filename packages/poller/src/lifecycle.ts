@@ -57,6 +57,12 @@ export interface Env {
   random?: () => number;
 }
 
+/** When a new task's first look is due: after the initial delay, or after the notified delay when a notification is expected. */
+export function firstLookAt(s: TaskState, policy: PollPolicy): number {
+  const ms = s.notified ? Math.max(policy.initialDelayMs, policy.notifiedPollDelayMs) : policy.initialDelayMs;
+  return s.submittedAt + ms;
+}
+
 /** The request a task in `state` needs next. */
 export function nextLook(state: TaskState, policy: PollPolicy): Look {
   if (state.phase === "follow_up") return "follow_up";
@@ -236,9 +242,17 @@ export function mergeFacts(stored: TaskState | undefined, incoming: TaskState): 
 
 /**
  * What a writer whose lease was lost may still change: the gateway's facts it brings (an outcome, a kept
- * candidate, a 200 result), never the schedule of the worker that holds the task now.
+ * candidate, a 200 result), never the schedule of the worker that holds the task now. Its `unknown` is
+ * not a fact but the absence of one: the read-once result it missed may be in the hands of the worker
+ * that holds the task now, so that worker's own look decides (a stored `unknown` would reach the waiters
+ * before the real result replaced it).
  */
 export function mergeFencedFacts(stored: TaskState | undefined, incoming: TaskState): TaskState {
+  if (incoming.outcome?.kind === "unknown") {
+    if (!stored) return incoming;
+    const { outcome: _, ...rest } = incoming;
+    return mergeFencedFacts(stored, { ...rest, phase: stored.phase === "done" ? "polling" : stored.phase });
+  }
   if (!stored || incoming.outcome) return mergeFacts(stored, incoming);
   const facts: TaskState = { ...stored };
   if (incoming.candidate) facts.candidate = incoming.candidate;
@@ -249,4 +263,24 @@ export function mergeFencedFacts(stored: TaskState | undefined, incoming: TaskSt
     facts.attempt = incoming.attempt;
   }
   return mergeFacts(stored, facts);
+}
+
+/**
+ * Whether a holder's write of `unknown` must wait: another worker held the task before and never released
+ * it (killed, paused, partitioned), so it may have read the read-once result and not stored it yet. Until
+ * `factsPendingUntil` (that lease's expiry plus the store's grace) the store keeps the task pending and
+ * looks again then; the late holder's fact, if it comes, wins. Pure; both shared stores call it.
+ */
+export function unknownMustWait(
+  stored: TaskState | undefined,
+  merged: TaskState,
+  factsPendingUntil: number | null | undefined,
+  now: number,
+): boolean {
+  return (
+    merged.outcome?.kind === "unknown" &&
+    stored?.outcome === undefined &&
+    factsPendingUntil != null &&
+    now < factsPendingUntil
+  );
 }

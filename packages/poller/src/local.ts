@@ -5,7 +5,7 @@
  */
 import type { PayCrossClient } from "@paycross/client";
 import { ask, recover } from "./ask.js";
-import { type Answer, next, nextLook } from "./lifecycle.js";
+import { type Answer, firstLookAt, next, nextLook } from "./lifecycle.js";
 import { answerStatus } from "./outcome.js";
 import type { PollPolicy } from "./policy.js";
 import type { Scheduler } from "./scheduler.js";
@@ -41,9 +41,7 @@ export class LocalDriver {
     if (task.cancelNext || task.busy) return;
     const s = task.state;
     const p = this.c.policy;
-    const firstMs = s.notified ? Math.max(p.initialDelayMs, p.notifiedPollDelayMs) : p.initialDelayMs;
-    const first =
-      s.attempt === 0 && s.phase === "polling" ? Math.max(0, s.submittedAt + firstMs - Date.now()) : 0;
+    const first = s.attempt === 0 && s.phase === "polling" ? Math.max(0, firstLookAt(s, p) - Date.now()) : 0;
     this.schedule(task, first);
   }
 

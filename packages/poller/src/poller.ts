@@ -4,7 +4,7 @@
  * `waiters.ts` holds the callers, `scheduler.ts` times the looks, the store keeps every fact BEFORE anyone
  * is told about it.
  */
-import type { AsyncCallOptions, NotificationInput, PayCrossClient } from "@paycross/client";
+import type { AsyncCallOptions, NotificationInput, PayCrossClient, PayCrossError } from "@paycross/client";
 import { PollerCore } from "./core.js";
 import type { CheckedNotification, NotificationOptions } from "./notifications.js";
 import type { PollPolicy } from "./policy.js";
@@ -27,6 +27,13 @@ export interface PollerOptions {
   webhook?: NotificationOptions;
   /** Called for every event of every task (observability). Never receives secrets. */
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Failures no caller awaits: a worker's claim, a lease renewal or a state write that failed, a re-read
+   * after another process stored an outcome, an `onProgress` that threw. Each is a `PayCrossError` whose
+   * `code` names it (`claim_failed`, `renew_failed`, `store_write_failed`, `refresh_failed`,
+   * `observer_failed`); the poller goes on (with bounded backoff). Default: a process warning.
+   */
+  onError?: (error: PayCrossError) => void;
   /**
    * With a shared store (`SharedTaskStore`): `"both"` (default) submits, waits and works; `"worker"`
    * only works (claims and polls due tasks, no local waiters needed); `"client"` only submits and waits

@@ -34,6 +34,8 @@ export class Waiters {
     /** Called when a task gains its first waiter or loses its last. */
     private readonly onChange: (id: string, waited: boolean) => void,
     private readonly count: (kind: Outcome["kind"]) => void,
+    /** A caller's `onProgress` threw: reported, never thrown into the poller. */
+    private readonly observerFailed: (error: unknown) => void = () => undefined,
   ) {}
 
   has(id: string): boolean {
@@ -77,8 +79,9 @@ export class Waiters {
     for (const w of this.byTask.get(id) ?? []) {
       try {
         w.onProgress?.(event);
-      } catch {
+      } catch (e) {
         // The caller's callback failed; the task goes on.
+        this.observerFailed(e);
       }
     }
   }

@@ -6,7 +6,8 @@
  */
 import type { PayCrossClient } from "@paycross/client";
 import { ask, recover } from "./ask.js";
-import { next, nextLook, type Step } from "./lifecycle.js";
+import { backoff, type ErrorReporter } from "./background.js";
+import { firstLookAt, next, nextLook, type Step } from "./lifecycle.js";
 import type { PollPolicy } from "./policy.js";
 import type { ClaimedTask, SharedTaskStore } from "./store/types.js";
 import { normalizeState, type ProgressEvent } from "./task.js";
@@ -28,11 +29,14 @@ export interface WorkerOptions {
   finished: (id: string) => void;
   /** An error that is not the task's (credentials, configuration). */
   failed: (id: string, error: unknown) => void;
+  /** Failures no caller awaits (the poller's `onError`). */
+  report: ErrorReporter;
 }
 
 export class Worker {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private inflight = 0;
+  private claimFailures = 0;
   private stopped = false;
   private idle: Promise<void> = Promise.resolve();
 
@@ -62,8 +66,12 @@ export class Worker {
     if (room > 0) {
       try {
         claimed = await this.o.store.claim(this.o.owner, room, this.o.leaseMs);
-      } catch {
-        // The store is unreachable for now: the next tick tries again.
+        this.claimFailures = 0;
+      } catch (e) {
+        // The store is unreachable for now: reported, and tried again later and later (at most 5 s).
+        this.o.report("claim_failed", `worker ${this.o.owner} could not claim due tasks`, e);
+        this.arm(backoff(this.o.claimIntervalMs, this.claimFailures++));
+        return;
       }
     }
     for (const c of claimed) {
@@ -79,14 +87,17 @@ export class Worker {
 
   private async work({ state: raw, lease }: ClaimedTask): Promise<void> {
     const { store, policy, leaseMs } = this.o;
-    const renew = setInterval(() => void store.renew(lease, leaseMs).catch(() => false), leaseMs / 3);
+    const renewFailed = (e: unknown) =>
+      this.o.report("renew_failed", `task ${lease.id}: the lease could not be renewed`, e);
+    const renew = setInterval(() => void store.renew(lease, leaseMs).catch(renewFailed), leaseMs / 3);
     renew.unref();
     const state = normalizeState(raw);
     try {
       // A store makes a new task due at once; one expecting a notification waits for it first.
-      const firstAt = state.submittedAt + Math.max(policy.initialDelayMs, policy.notifiedPollDelayMs);
+      // (The submitting poller stores it due then already; this covers a put without that time.)
+      const firstAt = firstLookAt(state, policy);
       if (state.notified && state.phase === "polling" && state.attempt === 0 && Date.now() < firstAt) {
-        await retrying(() => store.update(lease, state, firstAt));
+        await this.retrying(lease.id, () => store.update(lease, state, firstAt));
         return;
       }
       const look = nextLook(state, policy);
@@ -104,26 +115,32 @@ export class Worker {
         this.o.emit(state.id, { type: "retry", taskId: state.id, reason: a.retry, delayMs: a.delayMs });
       }
       const at = a.type === "done" ? null : Date.now() + (a.type === "poll" ? a.delayMs : policy.minDelayMs);
-      await retrying(() => store.update(lease, step.state, at)); // it may hold a read-once result
+      // It may hold a read-once result: retried for longer than a lease before giving up.
+      const written = await this.retrying(lease.id, () => store.update(lease, step.state, at), 12);
+      if (written === "deferred") return; // `unknown` must wait for an earlier holder's fact: looked at later
       this.o.emit(state.id, { type: "stored", taskId: state.id, phase: step.state.phase });
       if (a.type === "done") this.o.finished(state.id);
     } catch (e) {
       // Not the task's fault: keep it, look again later, tell whoever waits here.
-      await store.update(lease, state, Date.now() + policy.maxRetryAfterMs).catch(() => undefined);
+      await store.update(lease, state, Date.now() + policy.maxRetryAfterMs).catch((w) => {
+        this.o.report("store_write_failed", `task ${state.id}: could not be rescheduled`, w);
+      });
       this.o.failed(state.id, e);
     } finally {
       clearInterval(renew);
     }
   }
-}
 
-async function retrying<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (i >= attempts) throw e;
-      await new Promise((r) => setTimeout(r, 100 * i));
+  /** Retries a store write with bounded backoff (0.1 s doubling to 5 s), reporting each failure. */
+  private async retrying<T>(id: string, fn: () => Promise<T>, attempts = 5): Promise<T> {
+    for (let i = 0; ; i++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (i + 1 >= attempts) throw e;
+        this.o.report("store_write_failed", `task ${id}: write ${i + 1} of ${attempts} failed, retrying`, e);
+        await new Promise((r) => setTimeout(r, backoff(100, i)));
+      }
     }
   }
 }

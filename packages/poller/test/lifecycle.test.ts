@@ -8,9 +8,11 @@ import {
   type Answer,
   DEFAULT_POLICY,
   mergeFacts,
+  mergeFencedFacts,
   next,
   type StoredOutcome,
   type TaskState,
+  unknownMustWait,
 } from "../src/index.js";
 
 const env = { policy: { ...DEFAULT_POLICY, jitter: 0 }, now: 1_000 };
@@ -219,5 +221,38 @@ describe("mergeFacts", () => {
       }),
       { numRuns: 1_000 },
     );
+  });
+
+  it("property: a fenced writer's unknown never becomes the stored outcome, and its other facts are kept", () => {
+    const candidate = fc.option(
+      fc.record({ status: fc.constantFrom(500, 503, null), receivedAt: fc.nat(5_000) }),
+      { nil: undefined },
+    );
+    const stored = fc.oneof(
+      fc.constant(base),
+      candidate.map((c) => (c ? { ...base, candidate: c } : base)),
+      fc.constantFrom(failed, completed, unknown).map(done),
+    );
+    fc.assert(
+      fc.property(stored, candidate, (before, c) => {
+        const incoming: TaskState = { ...done(unknown), ...(c ? { candidate: c } : {}) };
+        const merged = mergeFencedFacts(before, incoming);
+        if (before.outcome) expect(merged.outcome).toEqual(before.outcome);
+        else {
+          expect(merged.outcome).toBeUndefined();
+          expect(merged.phase).not.toBe("done");
+          if (c && c.receivedAt >= (before.answeredAt ?? 0)) expect(merged.candidate).toBeDefined();
+        }
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it("unknownMustWait: only a holder's unknown over no stored outcome, before the grace ends", () => {
+    expect(unknownMustWait(base, done(unknown), 2_000, 1_000)).toBe(true);
+    expect(unknownMustWait(base, done(unknown), 2_000, 2_000)).toBe(false); // grace over
+    expect(unknownMustWait(base, done(unknown), null, 1_000)).toBe(false); // released normally
+    expect(unknownMustWait(base, done(failed), 2_000, 1_000)).toBe(false); // a result never waits
+    expect(unknownMustWait(done(unknown), done(unknown), 2_000, 1_000)).toBe(false); // already stored
   });
 });

@@ -104,6 +104,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Tas
       expect((await store.get(a.id))!.candidate).toBeUndefined();
     });
 
+    it("findByTrackingId and findByUid follow every write of a state", async (ctx) => {
+      const store = await make();
+      if (!store.findByTrackingId || !store.findByUid) return ctx.skip();
+      const a = pendingState();
+      const ids = (states: TaskState[]) => states.map((s) => s.id);
+      await store.put(a);
+      expect(ids(await store.findByTrackingId(a.trackingId!))).toEqual([a.id]);
+      expect(await store.findByUid(`uid-${a.id}`)).toEqual([]);
+      const result = { transaction: { uid: `uid-${a.id}`, status: "incomplete" } } as never;
+      await store.put({ ...a, phase: "follow_up", result });
+      expect(ids(await store.findByUid(`uid-${a.id}`))).toEqual([a.id]);
+      expect((await store.findByUid(`uid-${a.id}`))[0]!.phase).toBe("follow_up");
+      await store.delete(a.id);
+      expect(await store.findByTrackingId(a.trackingId!)).toEqual([]);
+      expect(await store.findByUid(`uid-${a.id}`)).toEqual([]);
+    });
+
     describe("shared stores", () => {
       const shared = async (): Promise<SharedTaskStore | undefined> => {
         const s = await make();
@@ -115,11 +132,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Tas
         if (!store) return ctx.skip();
         const a = pendingState();
         await store.put(a);
-        const first = (await store.claim("w1", 100, 60)).filter((c) => c.state.id === a.id);
+        // A 1 s lease: the second claim right after must not get it even on a busy machine.
+        const first = (await store.claim("w1", 100, 1_000)).filter((c) => c.state.id === a.id);
         expect(first).toHaveLength(1);
         expect(first[0]!.lease).toMatchObject({ id: a.id, owner: "w1" });
         expect((await store.claim("w2", 100, 60)).some((c) => c.state.id === a.id)).toBe(false);
-        await sleep(150); // the lease expires
+        await sleep(1_100); // the lease expires
         const second = (await store.claim("w2", 100, 10_000)).filter((c) => c.state.id === a.id);
         expect(second).toHaveLength(1);
         expect(second[0]!.lease.token).toBeGreaterThan(first[0]!.lease.token);
@@ -159,6 +177,55 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Tas
         // The new holder's later, weaker write cannot undo the fact.
         await store.update(now!.lease, { ...a, attempt: 2 }, Date.now());
         expect((await store.get(a.id))!.outcome).toEqual(failedOutcome);
+      });
+
+      it("put(state, dueAt) makes a new task first due at dueAt (a notification expected before)", async (ctx) => {
+        const store = await shared();
+        if (!store) return ctx.skip();
+        const later = pendingState({ notified: true });
+        const past = pendingState({ notified: true });
+        await store.put(later, Date.now() + 60_000);
+        await store.put(past, Date.now() - 1);
+        const ids = (await store.claim("w1", 100, 10_000)).map((c) => c.state.id);
+        expect(ids).toContain(past.id);
+        expect(ids).not.toContain(later.id);
+      });
+
+      it("a fenced writer's unknown is not stored: the holder may carry the read-once result", async (ctx) => {
+        const store = await shared();
+        if (!store) return ctx.skip();
+        const a = pendingState();
+        await store.put(a);
+        const [old] = (await store.claim("w1", 100, 50)).filter((c) => c.state.id === a.id);
+        await sleep(150);
+        const [now] = (await store.claim("w2", 100, 10_000)).filter((c) => c.state.id === a.id);
+        expect(await store.update(old!.lease, done(a, unknownOutcome), null)).toBe("fenced");
+        expect((await store.get(a.id))!.phase).not.toBe("done");
+        expect(await store.update(now!.lease, done(a, failedOutcome), null)).toBe("ok");
+        expect((await store.get(a.id))!.outcome).toEqual(failedOutcome);
+      });
+
+      it("after taking over an unreleased lease, the holder's unknown waits; the late holder's fact wins", async (ctx) => {
+        const store = await shared();
+        if (!store) return ctx.skip();
+        const a = pendingState();
+        await store.put(a);
+        const [old] = (await store.claim("w1", 100, 50)).filter((c) => c.state.id === a.id);
+        await sleep(150);
+        const [now] = (await store.claim("w2", 100, 10_000)).filter((c) => c.state.id === a.id);
+        expect(await store.update(now!.lease, done(a, unknownOutcome), null)).toBe("deferred");
+        expect((await store.get(a.id))!.phase).toBe("polling");
+        expect((await store.claim("w3", 100, 10_000)).some((c) => c.state.id === a.id)).toBe(false);
+        expect(await store.update(old!.lease, done(a, failedOutcome), null)).toBe("fenced");
+        expect((await store.get(a.id))!.outcome).toEqual(failedOutcome);
+        // Released normally, a lease leaves nothing pending: the next holder's unknown is final.
+        const b = pendingState();
+        await store.put(b);
+        const [first] = (await store.claim("w1", 100, 10_000)).filter((c) => c.state.id === b.id);
+        expect(await store.update(first!.lease, b, Date.now())).toBe("ok");
+        const [second] = (await store.claim("w2", 100, 10_000)).filter((c) => c.state.id === b.id);
+        expect(await store.update(second!.lease, done(b, unknownOutcome), null)).toBe("ok");
+        expect((await store.get(b.id))!.outcome).toEqual(unknownOutcome);
       });
 
       it("recordFacts merges without a lease and watch reports stored outcomes", async (ctx) => {

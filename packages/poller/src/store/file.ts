@@ -91,18 +91,16 @@ export class FileStore implements TaskStore {
   }
 
   async findByTrackingId(trackingId: string): Promise<TaskState[]> {
-    return this.copies(this.index.withTrackingId(trackingId));
+    return this.index.find("tracking_id", trackingId, (id) => this.copyOf(id));
   }
 
   async findByUid(uid: string): Promise<TaskState[]> {
-    return this.copies(this.index.withUid(uid));
+    return this.index.find("uid", uid, (id) => this.copyOf(id));
   }
 
-  private copies(ids: string[]): TaskState[] {
-    return ids.flatMap((id) => {
-      const s = this.states.get(id);
-      return s ? [JSON.parse(JSON.stringify(s)) as TaskState] : [];
-    });
+  private copyOf(id: string): TaskState | undefined {
+    const s = this.states.get(id);
+    return s && (JSON.parse(JSON.stringify(s)) as TaskState);
   }
 
   async close(): Promise<void> {

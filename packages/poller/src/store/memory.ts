@@ -14,8 +14,7 @@ export class MemoryStore implements TaskStore {
     this.index.set(merged);
   }
   async get(id: string): Promise<TaskState | undefined> {
-    const s = this.states.get(id);
-    return s === undefined ? undefined : (JSON.parse(s) as TaskState);
+    return this.read(id);
   }
   async list(): Promise<TaskState[]> {
     return [...this.states.values()].map((s) => JSON.parse(s) as TaskState);
@@ -25,12 +24,13 @@ export class MemoryStore implements TaskStore {
     this.index.remove(id);
   }
   async findByTrackingId(trackingId: string): Promise<TaskState[]> {
-    return this.getAll(this.index.withTrackingId(trackingId));
+    return this.index.find("tracking_id", trackingId, (id) => this.read(id));
   }
   async findByUid(uid: string): Promise<TaskState[]> {
-    return this.getAll(this.index.withUid(uid));
+    return this.index.find("uid", uid, (id) => this.read(id));
   }
-  private async getAll(ids: string[]): Promise<TaskState[]> {
-    return (await Promise.all(ids.map((id) => this.get(id)))).filter((s) => s !== undefined);
+  private read(id: string): TaskState | undefined {
+    const s = this.states.get(id);
+    return s === undefined ? undefined : (JSON.parse(s) as TaskState);
   }
 }

@@ -3,10 +3,10 @@
  * fencing tokens, next poll times and outcome notifications, exactly as they would on PostgreSQL. Survives
  * nothing; meant for tests and for several pollers inside one process.
  */
-import { mergeFacts, mergeFencedFacts } from "../lifecycle.js";
+import { mergeFacts, mergeFencedFacts, unknownMustWait } from "../lifecycle.js";
 import type { TaskState } from "../task.js";
 import { TaskIndex } from "./task-index.js";
-import type { ClaimedTask, Lease, SharedTaskStore } from "./types.js";
+import type { ClaimedTask, Lease, SharedTaskStore, UpdateResult } from "./types.js";
 
 interface Row {
   json: string;
@@ -14,6 +14,16 @@ interface Row {
   owner: string | undefined;
   token: number;
   leaseUntil: number;
+  /** An unreleased lease was taken over: its holder may still bring a fact until then (epoch ms). */
+  factsPendingUntil: number | null;
+}
+
+export interface SharedMemoryStoreOptions {
+  /**
+   * How long after a lease expired unreleased its holder may still store a fact it read (a read-once
+   * result): until then another worker's `unknown` is not final. Default 60 000 ms.
+   */
+  factGraceMs?: number;
 }
 
 const parse = (json: string) => JSON.parse(json) as TaskState;
@@ -24,16 +34,21 @@ export class SharedMemoryStore implements SharedTaskStore {
   private readonly listeners = new Set<(id: string) => void>();
   private readonly index = new TaskIndex();
   private tokens = 0;
+  private readonly factGraceMs: number;
 
-  async put(state: TaskState): Promise<void> {
+  constructor(options: SharedMemoryStoreOptions = {}) {
+    this.factGraceMs = options.factGraceMs ?? 60_000;
+  }
+
+  async put(state: TaskState, dueAt?: number): Promise<void> {
     const row = this.rows.get(state.id);
     const merged = mergeFacts(row && parse(row.json), state);
-    this.write(state.id, merged, merged.phase === "done" ? null : Date.now(), row);
+    const at = row || dueAt === undefined ? Date.now() : dueAt;
+    this.write(state.id, merged, merged.phase === "done" ? null : at, row);
   }
 
   async get(id: string): Promise<TaskState | undefined> {
-    const row = this.rows.get(id);
-    return row && parse(row.json);
+    return this.read(id);
   }
 
   async list(): Promise<TaskState[]> {
@@ -46,18 +61,16 @@ export class SharedMemoryStore implements SharedTaskStore {
   }
 
   async findByTrackingId(trackingId: string): Promise<TaskState[]> {
-    return this.parsed(this.index.withTrackingId(trackingId));
+    return this.index.find("tracking_id", trackingId, (id) => this.read(id));
   }
 
   async findByUid(uid: string): Promise<TaskState[]> {
-    return this.parsed(this.index.withUid(uid));
+    return this.index.find("uid", uid, (id) => this.read(id));
   }
 
-  private parsed(ids: string[]): TaskState[] {
-    return ids.flatMap((id) => {
-      const row = this.rows.get(id);
-      return row ? [parse(row.json)] : [];
-    });
+  private read(id: string): TaskState | undefined {
+    const row = this.rows.get(id);
+    return row && parse(row.json);
   }
 
   async claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedTask[]> {
@@ -67,6 +80,8 @@ export class SharedMemoryStore implements SharedTaskStore {
       if (out.length >= limit) break;
       if (row.nextPollAt === null || row.nextPollAt > now) continue;
       if (row.owner !== undefined && row.leaseUntil > now) continue;
+      if (row.owner !== undefined)
+        row.factsPendingUntil = Math.max(row.factsPendingUntil ?? 0, row.leaseUntil + this.factGraceMs);
       row.owner = owner;
       row.token = ++this.tokens;
       row.leaseUntil = now + leaseMs;
@@ -82,18 +97,25 @@ export class SharedMemoryStore implements SharedTaskStore {
     return true;
   }
 
-  async update(lease: Lease, state: TaskState, nextPollAt: number | null): Promise<"ok" | "fenced"> {
+  async update(lease: Lease, state: TaskState, nextPollAt: number | null): Promise<UpdateResult> {
     const row = this.rows.get(state.id);
     if (!row) return "fenced"; // deleted meanwhile
     const stored = parse(row.json);
     if (!this.held(lease)) {
       const merged = mergeFencedFacts(stored, state);
-      this.write(state.id, merged, merged.phase === "done" ? null : row.nextPollAt, row);
+      // A late fact (a kept 5xx) on a task nobody holds: look again now, a 404 next makes it the result.
+      const changed = JSON.stringify(merged) !== row.json;
+      const at = changed && row.owner === undefined ? Date.now() : row.nextPollAt;
+      this.write(state.id, merged, merged.phase === "done" ? null : at, row);
       return "fenced";
     }
     const merged = mergeFacts(stored, state);
     row.owner = undefined;
     row.leaseUntil = 0;
+    if (unknownMustWait(stored, merged, row.factsPendingUntil, Date.now())) {
+      this.write(state.id, stored, row.factsPendingUntil, row);
+      return "deferred";
+    }
     this.write(state.id, merged, merged.phase === "done" ? null : nextPollAt, row);
     return "ok";
   }
@@ -116,8 +138,8 @@ export class SharedMemoryStore implements SharedTaskStore {
 
   private held(lease: Lease): Row | undefined {
     const row = this.rows.get(lease.id);
-    if (!row || row.owner !== lease.owner || row.token !== lease.token || row.leaseUntil <= Date.now())
-      return undefined;
+    // An expired lease nobody took over is still held: no other worker can have read meanwhile.
+    if (!row || row.owner !== lease.owner || row.token !== lease.token) return undefined;
     return row;
   }
 
@@ -128,7 +150,15 @@ export class SharedMemoryStore implements SharedTaskStore {
     if (row) {
       row.json = json;
       row.nextPollAt = nextPollAt;
-    } else this.rows.set(id, { json, nextPollAt, owner: undefined, token: 0, leaseUntil: 0 });
+    } else
+      this.rows.set(id, {
+        json,
+        nextPollAt,
+        owner: undefined,
+        token: 0,
+        leaseUntil: 0,
+        factsPendingUntil: null,
+      });
     if (state.phase === "done" && !wasDone) {
       // Asynchronously, as a database notification would arrive.
       for (const l of [...this.listeners])

@@ -5,8 +5,11 @@
 import { taskUid } from "../match.js";
 import type { TaskState } from "../task.js";
 
-/** The uid a state knows: its pending result's, or its outcome's transaction. */
-function uidOf(s: TaskState): string | undefined {
+/**
+ * The uid a state knows: its pending result's, or its outcome's transaction. Stores index tasks by it (and
+ * by `trackingId`) so that a notification finds its task without reading every state.
+ */
+export function knownUid(s: TaskState): string | undefined {
   const o = s.outcome;
   return taskUid(s) ?? (o?.kind === "completed" ? o.transaction?.uid : undefined);
 }
@@ -18,7 +21,7 @@ export class TaskIndex {
 
   set(s: TaskState): void {
     this.remove(s.id);
-    const keys = { tracking: s.trackingId, uid: uidOf(s) };
+    const keys = { tracking: s.trackingId, uid: knownUid(s) };
     this.keys.set(s.id, keys);
     if (keys.tracking !== undefined) add(this.byTracking, keys.tracking, s.id);
     if (keys.uid !== undefined) add(this.byUid, keys.uid, s.id);
@@ -30,6 +33,12 @@ export class TaskIndex {
     this.keys.delete(id);
     if (keys.tracking !== undefined) drop(this.byTracking, keys.tracking, id);
     if (keys.uid !== undefined) drop(this.byUid, keys.uid, id);
+  }
+
+  /** The states (read by `read`, which copies them) indexed under `key`; gone ones are skipped. */
+  find(by: "tracking_id" | "uid", key: string, read: (id: string) => TaskState | undefined): TaskState[] {
+    const ids = by === "uid" ? this.withUid(key) : this.withTrackingId(key);
+    return ids.flatMap((id) => read(id) ?? []);
   }
 
   /** Ids of the tasks submitted with this tracking_id. */

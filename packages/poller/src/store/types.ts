@@ -6,7 +6,11 @@ import type { TaskState } from "../task.js";
  * lets a write replace a stored outcome with a weaker one: it combines them with `mergeFacts`.
  */
 export interface TaskStore {
-  put(state: TaskState): Promise<void>;
+  /**
+   * `dueAt` (shared stores; others ignore it): when a NEW pending task is first due (epoch ms; default
+   * now), e.g. after the delay a notification is expected within. An existing task keeps its schedule rules.
+   */
+  put(state: TaskState, dueAt?: number): Promise<void>;
   get(id: string): Promise<TaskState | undefined>;
   /** Every state, pending and finished (until deleted). */
   list(): Promise<TaskState[]>;
@@ -29,6 +33,8 @@ export interface Lease {
   owner: string;
   token: number;
 }
+
+export type UpdateResult = "ok" | "fenced" | "deferred";
 
 export interface ClaimedTask {
   state: TaskState;
@@ -54,9 +60,13 @@ export interface SharedTaskStore extends TaskStore {
   renew(lease: Lease, leaseMs: number): Promise<boolean>;
   /**
    * Writes the state and its next poll time (`null`: not scheduled, e.g. done) and releases the lease.
-   * `"fenced"`: the lease was lost; the schedule was not written, but the state's facts were merged in.
+   * `"fenced"`: the lease was lost; the schedule was not written, but the state's facts were merged in
+   * (an `unknown` outcome is not a fact: it is dropped, see `mergeFencedFacts`).
+   * `"deferred"`: the state's outcome is `unknown` while an earlier holder that never released the task
+   * may still store the read-once result it read (`unknownMustWait`): the task stays pending, its other
+   * facts kept, and is due again when that holder's grace has passed.
    */
-  update(lease: Lease, state: TaskState, nextPollAt: number | null): Promise<"ok" | "fenced">;
+  update(lease: Lease, state: TaskState, nextPollAt: number | null): Promise<UpdateResult>;
   /** Merges a state's gateway facts without a lease (e.g. a confirmed notification); returns the stored state. */
   recordFacts(id: string, state: TaskState): Promise<TaskState>;
   /** Calls `listener` whenever any process stores an outcome. Resolves to an unsubscribe function. */

@@ -1,0 +1,157 @@
+/**
+ * Issue 12, the read-once window across processes, driven step by step on any shared store
+ * (`describeReadOnceTakeover(name, makeStore)`: SharedMemoryStore here, PostgresStore in
+ * @paycross/poller-postgres, which imports this file by relative path).
+ *
+ * A worker that lost its lease may hold the task's read-once result (it read it, then stalled); the worker
+ * that took the task over then hears 404 `unknown`. The rule these tests prove: a waiter anywhere is
+ * resolved with the outcome the store ends with, never with an `unknown` that the real result replaces.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { ask, recover } from "../src/ask.js";
+import {
+  type ClaimedTask,
+  createPoller,
+  DEFAULT_POLICY,
+  type Outcome,
+  type SharedTaskStore,
+  type TaskHandle,
+  type TaskState,
+  type UpdateResult,
+} from "../src/index.js";
+import { next } from "../src/lifecycle.js";
+import { FAST, gateway, payment } from "./helpers.js";
+
+type Client = Awaited<ReturnType<typeof gateway>>["client"];
+export type MakeSharedStore = (options: { factGraceMs: number }) => Promise<SharedTaskStore>;
+
+async function until(check: () => boolean | Promise<boolean>, what: string, limitMs = 20_000) {
+  const end = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Claims the task as `owner` as soon as it is claimable (e.g. once an earlier lease expired). */
+async function claimTask(store: SharedTaskStore, owner: string, id: string, leaseMs: number) {
+  let got: ClaimedTask | undefined;
+  await until(async () => {
+    got = (await store.claim(owner, 100, leaseMs)).find((c) => c.state.id === id);
+    return got !== undefined;
+  }, `${owner} claimed ${id}`);
+  return got!;
+}
+
+/** A worker's look at the result URL, as the poller's worker makes it: the new state it would write. */
+async function look(client: Client, state: TaskState): Promise<TaskState> {
+  const env = { policy: DEFAULT_POLICY, now: Date.now() };
+  for (;;) {
+    const answer = await ask(client, state, "result");
+    if (answer.type === "processing") {
+      await new Promise((r) => setTimeout(r, 20));
+      continue;
+    }
+    const step = next(state, answer, env);
+    if (step.action.type !== "recover") return step.state;
+    return next(step.state, await recover(client, step.state), env).state; // 404: by tracking_id
+  }
+}
+
+/** Watches a waiter without awaiting it. */
+function watchResult(task: TaskHandle) {
+  const seen: { outcome?: Outcome } = {};
+  const done = task.result().then((o) => {
+    seen.outcome = o;
+    return o;
+  });
+  return { seen, done };
+}
+
+export function describeReadOnceTakeover(name: string, makeStore: MakeSharedStore): void {
+  describe(`read-once result held by a worker that lost its lease: ${name}`, () => {
+    const cleanups: Array<() => Promise<unknown> | unknown> = [];
+    afterEach(async () => {
+      while (cleanups.length) await cleanups.pop()!();
+    });
+
+    async function setup(factGraceMs: number) {
+      const { gw, client } = await gateway();
+      const store = await makeStore({ factGraceMs });
+      const front = createPoller({ client, store, policy: FAST, mode: "client" });
+      cleanups.push(
+        () => gw.close(),
+        () => store.close?.(),
+        () => front.close(),
+      );
+      const task = await front.submit("payment", payment("error"));
+      return { client, store, front, task, waiter: watchResult(task) };
+    }
+
+    /** The waiter's outcome is `kind`, and it is the outcome the store ends with. */
+    const expectAgreed = async (store: SharedTaskStore, waiter: { done: Promise<Outcome> }, kind: string) => {
+      const outcome = await waiter.done;
+      expect(outcome.kind).toBe(kind);
+      if (kind === "failed") expect(outcome).toMatchObject({ status: 500 });
+      expect((await store.get(outcome.state.id))!.outcome).toEqual(outcome.state.outcome);
+    };
+
+    /** Resolves once the stored state settled: pending (nothing final yet), or the waiter was told. */
+    const settledOrPending = async (store: SharedTaskStore, id: string, seen: { outcome?: Outcome }) =>
+      until(
+        async () => seen.outcome !== undefined || (await store.get(id))?.phase !== "done",
+        "the waiter was told, or the task is still pending",
+      );
+
+    it("a waiter is not resolved by the new holder's unknown while the old holder can still store its fact", async () => {
+      const { client, store, task, waiter } = await setup(60_000);
+      const a = await claimTask(store, "worker-A", task.id, 150);
+      // A reads the read-once result (the error card's 500: a candidate until a 404 follows), then stalls.
+      const heldByA = await look(client, a.state);
+      expect(heldByA.candidate).toMatchObject({ status: 500 });
+      // B, a real worker, takes the task over once A's lease expired: the gateway answers 404 now.
+      const updates: UpdateResult[] = [];
+      const tracked: SharedTaskStore = Object.create(store);
+      tracked.update = async (...args) => {
+        const r = await store.update(...args);
+        updates.push(r);
+        return r;
+      };
+      const b = createPoller({ client, store: tracked, policy: FAST, mode: "worker", claimIntervalMs: 20 });
+      cleanups.push(() => b.close());
+      await until(() => updates.length > 0, "worker B wrote its look");
+      await settledOrPending(store, task.id, waiter.seen);
+      expect(waiter.seen.outcome?.kind).toBeUndefined(); // not told `unknown`
+      expect(updates[0]).toBe("deferred");
+      // A comes back: its lease was lost, its fact is kept; B's next look (404) makes it the result.
+      expect(await store.update(a.lease, heldByA, null)).toBe("fenced");
+      await expectAgreed(store, waiter, "failed");
+    });
+
+    it("the old holder's unknown is not stored while the new holder carries the read-once result", async () => {
+      const { client, store, task, waiter } = await setup(60_000);
+      const a = await claimTask(store, "worker-A", task.id, 150);
+      let b = await claimTask(store, "worker-B", task.id, 60_000); // A stalled before its look
+      const heldByB = await look(client, b.state); // B reads the read-once 500, then stalls
+      const fromA = await look(client, a.state); // A wakes up: 404 `unknown`
+      expect(fromA.outcome).toMatchObject({ kind: "unknown" });
+      expect(await store.update(a.lease, fromA, null)).toBe("fenced");
+      await settledOrPending(store, task.id, waiter.seen);
+      expect(waiter.seen.outcome?.kind).toBeUndefined();
+      expect(await store.update(b.lease, heldByB, Date.now())).toBe("ok");
+      b = await claimTask(store, "worker-B", task.id, 60_000);
+      const final = await look(client, b.state); // 404 after the kept 500: the task failed
+      expect(await store.update(b.lease, final, null)).toBe("ok");
+      await expectAgreed(store, waiter, "failed");
+    });
+
+    it("a holder that never comes back (killed): unknown is final once its grace has passed", async () => {
+      const { client, store, task, waiter } = await setup(300);
+      const a = await claimTask(store, "worker-A", task.id, 150);
+      await look(client, a.state); // A reads the read-once result and dies with it
+      const b = createPoller({ client, store, policy: FAST, mode: "worker", claimIntervalMs: 20 });
+      cleanups.push(() => b.close());
+      await expectAgreed(store, waiter, "unknown");
+    });
+  });
+}
