@@ -43,10 +43,13 @@ export function fillPath(path: string, id: unknown): string {
   return path.replace(/\{(\w+)\}/, (_m, name: string) => encodeId(id, name));
 }
 
+/** A catalogue as the client reads it: the real one, or a copy with more entries (the cross-layer test). */
+export type Catalogue = Readonly<Record<string, Ops[OperationName]>>;
+
 /** Each catalogue entry, once, as `[resource, method, entry]`. */
 export function eachOperation<T>(
   build: (entry: Ops[OperationName], name: OperationName) => T,
-  catalogue: Record<string, Ops[OperationName]> = OPERATIONS,
+  catalogue: Catalogue = OPERATIONS,
 ): Record<string, Record<string, T>> {
   const out: Record<string, Record<string, T>> = {};
   for (const name of Object.keys(catalogue) as OperationName[]) {
