@@ -5,7 +5,7 @@
 // spec is built.
 import { copyFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { OPERATIONS } from "@paycross/spec";
+import { OPERATIONS } from "@paycross/spec/catalogue";
 
 const specEntry = createRequire(import.meta.url).resolve("@paycross/spec");
 copyFileSync(
