@@ -1,9 +1,9 @@
+import type { paths } from "@paycross/spec/types";
 import type { Client as FetchClient } from "openapi-fetch";
 import { type AsyncApi, createAsyncApi } from "./async.js";
 import { configError, invalidAnswer, type RequestContext } from "./core/fail.js";
 import { type CallOptions, HttpCore, type RawResponse, type RetryMode } from "./core/http.js";
 import { type TracerLike, tracingObserver } from "./core/tracing.js";
-import type { paths } from "./generated/schema.js";
 import { createRawClient } from "./raw.js";
 
 export type { CallOptions };

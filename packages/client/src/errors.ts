@@ -8,7 +8,7 @@
  * `local` errors come from the caller's own side (stores, leases, command-line usage) in sibling packages.
  * A declined card is none of these: it is a processed transaction with `status: "failed"`.
  */
-import type { components } from "./generated/schema.js";
+import type { components } from "@paycross/spec/types";
 import type { ClientErrorStatus, RedirectStatus, ServerErrorStatus, SuccessStatus } from "./status.js";
 
 export type { ClientErrorStatus, RedirectStatus, ServerErrorStatus, SuccessStatus } from "./status.js";

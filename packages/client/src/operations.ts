@@ -4,9 +4,9 @@
  * read. Adding an operation to the catalogue adds its method here, sync and async, with its types.
  */
 
+import type { paths } from "@paycross/spec/types";
 import { PayCrossConfigError } from "./errors.js";
 import { OPERATIONS } from "./generated/operations.js";
-import type { paths } from "./generated/schema.js";
 import type { RequestOf } from "./types.js";
 
 export { OPERATIONS };
