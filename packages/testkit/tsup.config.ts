@@ -1,4 +1,4 @@
 import { defineConfig } from "tsup";
 import { tsupBase } from "../../tsup.base.mjs";
 
-export default defineConfig({ ...tsupBase, entry: { index: "src/index.ts" } });
+export default defineConfig({ ...tsupBase, entry: { index: "src/index.ts", browser: "src/browser.ts" } });
