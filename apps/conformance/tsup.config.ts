@@ -1,10 +1,9 @@
 import { defineConfig } from "tsup";
+import { tsupBase } from "../../tsup.base.mjs";
 
+// The CLI is an entry of its own; only the library entry has declarations.
 export default defineConfig({
+  ...tsupBase,
   entry: { index: "src/index.ts", cli: "src/cli.ts" },
-  format: ["esm"],
   dts: { entry: { index: "src/index.ts" } },
-  target: "node20",
-  sourcemap: true,
-  clean: true,
 });

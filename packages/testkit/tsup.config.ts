@@ -1,10 +1,4 @@
 import { defineConfig } from "tsup";
+import { tsupBase } from "../../tsup.base.mjs";
 
-export default defineConfig({
-  entry: { index: "src/index.ts" },
-  format: ["esm"],
-  dts: true,
-  target: "node20",
-  sourcemap: true,
-  clean: true,
-});
+export default defineConfig({ ...tsupBase, entry: { index: "src/index.ts", browser: "src/browser.ts" } });

@@ -79,3 +79,23 @@ describe("@paycross/spec/catalogue", () => {
     expect(OPERATIONS[typed.name].syncPath).toBe(typed.path);
   });
 });
+
+describe("@paycross/spec/types", () => {
+  it("is the generated types alone: no ajv, no document, no names at run time", () => {
+    expect(loadIn("@paycross/spec/types")).toEqual({ ajv: false, documentRead: false });
+    const pkg = JSON.parse(readFileSync(new URL("package.json", packageDir), "utf8")) as {
+      exports: Record<string, unknown>;
+      files: string[];
+    };
+    expect(pkg.exports["./types"]).toEqual({
+      types: "./dist/generated/schema.d.ts",
+      default: "./dist/openapi-types.js",
+    });
+    // Resolvers without exports maps (and the client's declaration bundler) read types/package.json.
+    const legacy = JSON.parse(readFileSync(new URL("types/package.json", packageDir), "utf8")) as {
+      types: string;
+    };
+    expect(legacy.types).toBe("../dist/generated/schema.d.ts");
+    expect(pkg.files).toContain("types");
+  });
+});

@@ -51,10 +51,7 @@ function body(req: IncomingMessage): Promise<Buffer> {
 
 export async function brokenGateway(breakage: Breakage) {
   let gw: MockGateway | undefined;
-  const errorResults = new Map<string, { status: number; text: string }>();
-  const completedOnce = new Set<string>();
-  const servedOnce = new Set<string>();
-  let template: Record<string, unknown> | undefined;
+  const memory: Memory = { errorResults: new Map(), completedOnce: new Set(), servedOnce: new Set() };
   const proxy = createServer(async (req, res) => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers))
@@ -82,92 +79,19 @@ export async function brokenGateway(breakage: Breakage) {
       json = undefined;
     }
     const tx = json?.transaction as Record<string, unknown> | undefined;
-    if (tx && status === 200) template = tx;
-    switch (breakage) {
-      case "capture_as_payment":
-        if (tx?.type === "capture") {
-          tx.type = "payment";
-          text = JSON.stringify(json);
-        }
-        break;
-      case "allows_overdraft": {
-        const child = /^\/transactions\/(captures|voids|refunds)$/.exec(path);
-        const refusal = BUSINESS_REFUSAL.test(String(json?.message ?? ""));
-        if (child && status === 422 && refusal && template) {
-          const request = JSON.parse(raw.toString("utf8")).request;
-          status = 200;
-          text = JSON.stringify({
-            transaction: {
-              ...template,
-              uid: crypto.randomUUID(),
-              type: CHILD_TYPE[child[1]!],
-              amount: request.amount,
-              parent_uid: request.parent_uid,
-              status: "successful",
-            },
-          });
-        }
-        break;
-      }
-      case "result_200_once":
-        if (result && status === 200 && json && "transaction" in json) {
-          if (servedOnce.has(result[1]!)) {
-            status = 404;
-            text = JSON.stringify({ status: "unknown", request_id: result[1] });
-          }
-          servedOnce.add(result[1]!);
-        }
-        break;
-      case "extra_field":
-        if (tx) {
-          tx.acquirer_reference = "ARN-0001";
-          text = JSON.stringify(json);
-        }
-        break;
-      case "non_json_2xx":
-        if (result && status === 200) text = "OK: transaction accepted";
-        break;
-      case "drop_required_field":
-        if (json && typeof json.transaction === "object" && json.transaction) {
-          delete (json.transaction as Record<string, unknown>).uid;
-          text = JSON.stringify(json);
-        }
-        break;
-      case "unknown_id_200":
-        if ((result || statusPath) && status === 404) {
-          status = 200;
-          text = JSON.stringify({ status: "processing", request_id: (result ?? statusPath)![1] });
-        }
-        break;
-      case "read_once_twice":
-        if (result && status !== 200 && status !== 425 && status !== 404)
-          errorResults.set(result[1]!, { status, text });
-        if (result && status === 404 && errorResults.has(result[1]!))
-          ({ status, text } = errorResults.get(result[1]!)!);
-        break;
-      case "status_backwards":
-        if (statusPath && json?.status === "completed") {
-          if (completedOnce.has(statusPath[1]!))
-            text = JSON.stringify({ status: "processing", request_id: statusPath[1] });
-          completedOnce.add(statusPath[1]!);
-        }
-        break;
-      case "text_html":
-        contentType = "text/html; charset=utf-8";
-        break;
-      case "server_error_on_bad_body":
-        if (status === 422 && req.method === "POST" && !BUSINESS_REFUSAL.test(String(json?.message ?? ""))) {
-          status = 500;
-          text = JSON.stringify({ message: "We're sorry, but something went wrong" });
-        }
-        break;
-      case "async_url_elsewhere":
-        if (json && typeof json.status_url === "string") {
-          json.status_url = String(json.status_url).replace(/^http:\/\/[^/]+/, "http://127.0.0.2:9");
-          text = JSON.stringify(json);
-        }
-        break;
-    }
+    if (tx && status === 200) memory.template = tx;
+    ({ status, text, contentType } = breakAnswer(breakage, memory, {
+      status,
+      text,
+      contentType,
+      json,
+      tx,
+      path,
+      result,
+      statusPath,
+      raw,
+      method: req.method ?? "GET",
+    }));
     const out: Record<string, string> = { "content-type": contentType };
     const retryAfter = upstream.headers.get("retry-after");
     if (retryAfter) out["retry-after"] = retryAfter;
@@ -193,4 +117,122 @@ export async function brokenGateway(breakage: Breakage) {
       await gw!.close();
     },
   };
+}
+
+/** What the proxy remembers across answers (read-once results, completed tasks, a transaction to copy). */
+interface Memory {
+  errorResults: Map<string, { status: number; text: string }>;
+  completedOnce: Set<string>;
+  servedOnce: Set<string>;
+  template?: Record<string, unknown>;
+}
+
+interface Answer {
+  status: number;
+  text: string;
+  contentType: string;
+  json: Record<string, unknown> | undefined;
+  tx: Record<string, unknown> | undefined;
+  path: string;
+  result: RegExpExecArray | null;
+  statusPath: RegExpExecArray | null;
+  raw: Buffer;
+  method: string;
+}
+
+/** The mock's answer as the broken gateway gives it. */
+function breakAnswer(
+  breakage: Breakage,
+  m: Memory,
+  a: Answer,
+): Pick<Answer, "status" | "text" | "contentType"> {
+  let { status, text, contentType } = a;
+  const { json, tx, result, statusPath } = a;
+  switch (breakage) {
+    case "capture_as_payment":
+      if (tx?.type === "capture") {
+        tx.type = "payment";
+        text = JSON.stringify(json);
+      }
+      break;
+    case "allows_overdraft":
+      ({ status, text } = overdraft(m, a));
+      break;
+    case "result_200_once":
+      if (result && status === 200 && json && "transaction" in json) {
+        if (m.servedOnce.has(result[1]!)) {
+          status = 404;
+          text = JSON.stringify({ status: "unknown", request_id: result[1] });
+        }
+        m.servedOnce.add(result[1]!);
+      }
+      break;
+    case "extra_field":
+      if (tx) {
+        tx.acquirer_reference = "ARN-0001";
+        text = JSON.stringify(json);
+      }
+      break;
+    case "non_json_2xx":
+      if (result && status === 200) text = "OK: transaction accepted";
+      break;
+    case "drop_required_field":
+      if (json && typeof json.transaction === "object" && json.transaction) {
+        delete (json.transaction as Record<string, unknown>).uid;
+        text = JSON.stringify(json);
+      }
+      break;
+    case "unknown_id_200":
+      if ((result || statusPath) && status === 404) {
+        status = 200;
+        text = JSON.stringify({ status: "processing", request_id: (result ?? statusPath)![1] });
+      }
+      break;
+    case "read_once_twice":
+      if (result && status !== 200 && status !== 425 && status !== 404)
+        m.errorResults.set(result[1]!, { status, text });
+      if (result && status === 404 && m.errorResults.has(result[1]!))
+        ({ status, text } = m.errorResults.get(result[1]!)!);
+      break;
+    case "status_backwards":
+      if (statusPath && json?.status === "completed") {
+        if (m.completedOnce.has(statusPath[1]!))
+          text = JSON.stringify({ status: "processing", request_id: statusPath[1] });
+        m.completedOnce.add(statusPath[1]!);
+      }
+      break;
+    case "text_html":
+      contentType = "text/html; charset=utf-8";
+      break;
+    case "server_error_on_bad_body":
+      if (status === 422 && a.method === "POST" && !BUSINESS_REFUSAL.test(String(json?.message ?? ""))) {
+        status = 500;
+        text = JSON.stringify({ message: "We're sorry, but something went wrong" });
+      }
+      break;
+    case "async_url_elsewhere":
+      if (json && typeof json.status_url === "string") {
+        json.status_url = String(json.status_url).replace(/^http:\/\/[^/]+/, "http://127.0.0.2:9");
+        text = JSON.stringify(json);
+      }
+      break;
+  }
+  return { status, text, contentType };
+}
+
+/** A refused capture, void or refund of more than is left, answered as if it succeeded. */
+function overdraft(m: Memory, a: Answer): Pick<Answer, "status" | "text"> {
+  const child = /^\/transactions\/(captures|voids|refunds)$/.exec(a.path);
+  const refusal = BUSINESS_REFUSAL.test(String(a.json?.message ?? ""));
+  if (!child || a.status !== 422 || !refusal || !m.template) return a;
+  const request = JSON.parse(a.raw.toString("utf8")).request;
+  const transaction = {
+    ...m.template,
+    uid: crypto.randomUUID(),
+    type: CHILD_TYPE[child[1]!],
+    amount: request.amount,
+    parent_uid: request.parent_uid,
+    status: "successful",
+  };
+  return { status: 200, text: JSON.stringify({ transaction }) };
 }

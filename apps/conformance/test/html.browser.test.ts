@@ -3,24 +3,18 @@
  * test command): self-contained (every request leaving the local server is blocked and counted),
  * a summary by suite, each failure with its rule, request, answer and curl, and a screenshot check.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { type OfflinePage, openOffline } from "@paycross/testkit/browser";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { html, MOCK_PROFILE, type RunReport, runConformance } from "../src/index.js";
 import { brokenGateway } from "./broken.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-let server: Server;
-let browser: Browser;
+let opened: OfflinePage;
 let page: Page;
 let report: RunReport;
-const blocked: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`no browser at ${CHROMIUM}: scripts/install-browser.sh installs Debian's chromium`);
   const b = await brokenGateway("capture_as_payment");
   try {
     report = await runConformance({
@@ -35,40 +29,17 @@ beforeAll(async () => {
   const page0 = html(report);
   mkdirSync(new URL("../test-results/", import.meta.url), { recursive: true });
   writeFileSync(new URL("../test-results/conformance-report.html", import.meta.url), page0);
-  server = createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(page0);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  await page.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith(origin)) return route.continue();
-    blocked.push(url);
-    return route.abort();
-  });
-  await page.goto(`${origin}/`, { waitUntil: "load" });
+  opened = await openOffline(page0);
+  page = opened.page;
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  await opened?.close();
 });
 
 describe("the HTML report in chromium", () => {
   it("is self-contained and shows the summary table by suite", async () => {
-    expect(blocked).toEqual([]);
+    expect(opened.blocked.map((b) => b.url)).toEqual([]);
     const rows = await page.locator("#summary tbody tr").allTextContents();
     expect(rows.map((r) => r.split(/\d/)[0])).toEqual([
       "contract",

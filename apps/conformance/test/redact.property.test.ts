@@ -95,6 +95,25 @@ describe("report redaction", () => {
     );
   });
 
+  it("masks the forms the client's secretForms knows: JSON-escaped three times, Base64 after any prefix", () => {
+    fc.assert(
+      fc.property(secret, fc.string({ maxLength: 5 }), (key, prefix) => {
+        const redact = createReportRedactor({ secrets: [key], shopId: "361" });
+        const thrice = JSON.stringify(JSON.stringify(JSON.stringify({ key })));
+        const b64 = Buffer.from(`${prefix}${key}`).toString("base64");
+        const out = redact(`${thrice}\nx-forwarded-credentials: ${b64}`);
+        expect(out).not.toContain(
+          JSON.stringify(JSON.stringify(JSON.stringify(key).slice(1, -1)).slice(1, -1)),
+        );
+        // The Base64 characters that only the secret decides are gone, whatever the prefix's alignment.
+        const aligned = Buffer.from(`${"\0".repeat(prefix.length % 3)}${key}`).toString("base64");
+        const middle = aligned.slice(4, -4);
+        if (middle.length >= 6) expect(out).not.toContain(middle);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("every reporter on exchanges with a gateway that echoes the secret and the card", {
     timeout: 60_000,
   }, async () => {

@@ -3,54 +3,22 @@
  * request that leaves the local server blocked: the page must stand on its own.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Contract } from "@paycross/spec";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type OfflinePage, openOffline } from "@paycross/testkit/browser";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const html = new URL("../dist/index.html", import.meta.url);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const contract = new Contract();
 
-let server: Server;
-let browser: Browser;
+let opened: OfflinePage;
 let page: Page;
-let origin: string;
-const blocked: Array<{ url: string; type: string }> = [];
+let blocked: OfflinePage["blocked"];
 
 beforeAll(async () => {
   if (!existsSync(html)) throw new Error("dist/index.html is missing: run the docs build first (turbo does)");
-  if (!existsSync(CHROMIUM))
-    throw new Error(`no browser at ${CHROMIUM}: scripts/install-browser.sh installs Debian's chromium`);
-  const page0 = readFileSync(html);
-  server = createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(page0);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  await page.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith(origin) || url.startsWith("data:")) return route.continue();
-    blocked.push({ url, type: route.request().resourceType() });
-    return route.abort();
-  });
-  await page.goto(`${origin}/`, { waitUntil: "load" });
+  opened = await openOffline(readFileSync(html), { width: 1400, height: 1000 });
+  ({ page, blocked } = opened);
 });
 
 /**
@@ -85,8 +53,7 @@ async function menu(): Promise<Record<string, string[]>> {
 }
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  await opened?.close();
 });
 
 describe("the rendered API reference", () => {

@@ -1,17 +1,10 @@
-// Writes src/generated/ from @paycross/spec, the one source: operations.ts from its catalogue
-// (`OPERATIONS`), from which the client's named methods, sync and async, are derived at run time; and
-// schema.d.ts, a copy of the spec's generated OpenAPI types, so that the published client carries them
-// without depending on the spec package (and its validators). Run by turbo's `generate` task after the
-// spec is built.
-import { copyFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { OPERATIONS } from "@paycross/spec";
-
-const specEntry = createRequire(import.meta.url).resolve("@paycross/spec");
-copyFileSync(
-  new URL("generated/schema.d.ts", `file://${specEntry}`),
-  new URL("../src/generated/schema.d.ts", import.meta.url),
-);
+// Writes src/generated/operations.ts from the catalogue (`OPERATIONS` of @paycross/spec/catalogue), the
+// table the client's named methods, sync and async, are derived from at run time: the published client
+// carries it and needs no spec package at run time. The OpenAPI types are not copied: the client imports
+// them from `@paycross/spec/types` and its build inlines them into its declarations (tsup.config.ts).
+// Run by turbo's `generate` task after the spec is built.
+import { writeFileSync } from "node:fs";
+import { OPERATIONS } from "@paycross/spec/catalogue";
 
 const fields = (op) => ({
   name: op.name,

@@ -8,7 +8,13 @@ import { invalidAnswer, type RequestContext } from "./core/fail.js";
 import type { CallOptions, HttpCore, RawResponse } from "./core/http.js";
 import { classifyResult, classifyStatus } from "./core/read-once.js";
 import { type PayCrossError, PayCrossUntrustedUrlError } from "./errors.js";
-import { type CreateMethods, eachOperation, fillPath, OPERATION_HEADERS } from "./operations.js";
+import {
+  type Catalogue,
+  type CreateMethods,
+  eachOperation,
+  fillPath,
+  OPERATION_HEADERS,
+} from "./operations.js";
 import type { Redactor } from "./redact.js";
 import type { AsyncResultBody, AsyncTaskAccepted, BalanceRequest } from "./types.js";
 
@@ -65,6 +71,8 @@ interface AsyncDeps {
   baseUrl: string;
   trustedOrigins: string[];
   call: CallFn;
+  /** The catalogue the async twins are derived from (the real one unless a test injects a copy). */
+  catalogue?: Catalogue;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -155,7 +163,7 @@ export function createAsyncApi(deps: AsyncDeps): AsyncApi {
       op.method === "GET"
         ? submit("GET", fillPath(op.asyncPath, arg), undefined, opts)
         : submit("POST", op.asyncPath, arg ?? {}, opts, headers);
-  });
+  }, deps.catalogue);
 
   return {
     ...(methods as unknown as AsyncTransactionMethods & Pick<AsyncApi, "transactions" | "balance">),

@@ -1,14 +1,21 @@
+import type { paths } from "@paycross/spec/types";
 import type { Client as FetchClient } from "openapi-fetch";
 import { type AsyncApi, createAsyncApi } from "./async.js";
 import { configError, invalidAnswer, type RequestContext } from "./core/fail.js";
 import { type CallOptions, HttpCore, type RawResponse, type RetryMode } from "./core/http.js";
 import { type TracerLike, tracingObserver } from "./core/tracing.js";
-import type { paths } from "./generated/schema.js";
 import { createRawClient } from "./raw.js";
 
 export type { CallOptions };
 
-import { type CreateMethods, eachOperation, fillPath, OPERATION_HEADERS } from "./operations.js";
+import {
+  type Catalogue,
+  type CreateMethods,
+  eachOperation,
+  fillPath,
+  OPERATION_HEADERS,
+  OPERATIONS,
+} from "./operations.js";
 import { createRedactor, type Redactor } from "./redact.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 import { nodeTransport } from "./transport/node.js";
@@ -174,6 +181,11 @@ function buildCore(options: ClientOptions): { core: HttpCore; baseUrl: string; r
 }
 
 export function createClient(options: ClientOptions): PayCrossClient {
+  return clientFor(options, OPERATIONS);
+}
+
+/** Seam (exported by `@paycross/client/internal` only): the client of another catalogue, e.g. a test's copy. */
+export function clientFor(options: ClientOptions, catalogue: Catalogue): PayCrossClient {
   const { core, baseUrl, redact } = buildCore(options);
   const ensureOk = (res: RawResponse, method: string, url: string) => {
     if (res.status < 200 || res.status > 299) throw core.errorFor(res, method, url);
@@ -245,11 +257,11 @@ export function createClient(options: ClientOptions): PayCrossClient {
       });
       return read(op.responseSchema, res, op.method, baseUrl + path);
     };
-  });
+  }, catalogue);
 
   const client = {
     ...methods,
-    async: createAsyncApi({ core, baseUrl, trustedOrigins: options.trustedOrigins ?? [], call }),
+    async: createAsyncApi({ core, baseUrl, trustedOrigins: options.trustedOrigins ?? [], call, catalogue }),
     raw: createRawClient(baseUrl, call, redact),
     baseUrl,
     redact,

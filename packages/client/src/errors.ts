@@ -8,7 +8,7 @@
  * `local` errors come from the caller's own side (stores, leases, command-line usage) in sibling packages.
  * A declined card is none of these: it is a processed transaction with `status: "failed"`.
  */
-import type { components } from "./generated/schema.js";
+import type { components } from "@paycross/spec/types";
 import type { ClientErrorStatus, RedirectStatus, ServerErrorStatus, SuccessStatus } from "./status.js";
 
 export type { ClientErrorStatus, RedirectStatus, ServerErrorStatus, SuccessStatus } from "./status.js";
@@ -76,23 +76,22 @@ export class PayCrossError extends Error {
   }
 }
 
-/** The network failed before an answer arrived (refused, reset, DNS). */
-export class PayCrossConnectionError extends PayCrossError {
-  static readonly defaultCode = "connection";
+/** No answer at all: what the three ways of getting none (network, clock, caller) have in common. */
+abstract class PayCrossNoAnswerError extends PayCrossError {
   declare readonly kind: "transport";
   declare readonly status: undefined;
+}
+/** The network failed before an answer arrived (refused, reset, DNS). */
+export class PayCrossConnectionError extends PayCrossNoAnswerError {
+  static readonly defaultCode = "connection";
 }
 /** No answer within `timeoutMs`. The gateway may still process the request. */
-export class PayCrossTimeoutError extends PayCrossError {
+export class PayCrossTimeoutError extends PayCrossNoAnswerError {
   static readonly defaultCode = "timeout";
-  declare readonly kind: "transport";
-  declare readonly status: undefined;
 }
 /** The caller's `AbortSignal` fired. */
-export class PayCrossAbortError extends PayCrossError {
+export class PayCrossAbortError extends PayCrossNoAnswerError {
   static readonly defaultCode = "aborted";
-  declare readonly kind: "transport";
-  declare readonly status: undefined;
 }
 /** A 2xx answer that is not what the contract promises (HTML from a proxy, a cut body, a missing field). */
 export class PayCrossInvalidResponseError extends PayCrossError {

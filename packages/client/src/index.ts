@@ -1,3 +1,4 @@
+export type { components, operations, paths, webhooks } from "@paycross/spec/types";
 export type { AsyncApi, AsyncCallOptions, AsyncResult, AsyncStatus, AsyncTask } from "./async.js";
 export {
   type CallOptions,
@@ -40,7 +41,6 @@ export {
   type ServerErrorStatus,
   type SuccessStatus,
 } from "./errors.js";
-export type { components, operations, paths, webhooks } from "./generated/schema.js";
 export { TRANSACTION_OPERATIONS, type TransactionOperationName } from "./operations.js";
 export { type Redactor, redact } from "./redact.js";
 export type { RetryPolicy } from "./retry.js";

@@ -2,6 +2,7 @@
  * `@paycross/client/internal`: the pieces sibling packages of this repository share (the poller, the
  * mock gateway, the conformance suite). Not a public API: it may change in any release.
  */
+export { clientFor } from "./client.js";
 export { errorForStatus, type RequestContext } from "./core/fail.js";
 export { MinHeap } from "./core/heap.js";
 export { type AttemptObserver, HttpCore, type RawResponse, type RetryMode } from "./core/http.js";

@@ -4,9 +4,9 @@
  * read. Adding an operation to the catalogue adds its method here, sync and async, with its types.
  */
 
+import type { paths } from "@paycross/spec/types";
 import { PayCrossConfigError } from "./errors.js";
 import { OPERATIONS } from "./generated/operations.js";
-import type { paths } from "./generated/schema.js";
 import type { RequestOf } from "./types.js";
 
 export { OPERATIONS };
@@ -43,10 +43,13 @@ export function fillPath(path: string, id: unknown): string {
   return path.replace(/\{(\w+)\}/, (_m, name: string) => encodeId(id, name));
 }
 
+/** A catalogue as the client reads it: the real one, or a copy with more entries (the cross-layer test). */
+export type Catalogue = Readonly<Record<string, Ops[OperationName]>>;
+
 /** Each catalogue entry, once, as `[resource, method, entry]`. */
 export function eachOperation<T>(
   build: (entry: Ops[OperationName], name: OperationName) => T,
-  catalogue: Record<string, Ops[OperationName]> = OPERATIONS,
+  catalogue: Catalogue = OPERATIONS,
 ): Record<string, Record<string, T>> {
   const out: Record<string, Record<string, T>> = {};
   for (const name of Object.keys(catalogue) as OperationName[]) {

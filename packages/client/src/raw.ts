@@ -2,9 +2,10 @@
  * `client.raw`: openapi-fetch's typed `GET`/`POST` with the client's pipeline plugged in as its `fetch`.
  * The body openapi-fetch serialized is sent as it is (once), and the answer handed back as it came.
  */
+
+import type { paths } from "@paycross/spec/types";
 import createFetchClient, { type Client as FetchClient } from "openapi-fetch";
 import type { CallFn } from "./client.js";
-import type { paths } from "./generated/schema.js";
 import type { Redactor } from "./redact.js";
 
 export function createRawClient(baseUrl: string, call: CallFn, redact: Redactor): FetchClient<paths> {

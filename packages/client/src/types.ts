@@ -1,5 +1,5 @@
 /** Names for the generated types, so callers never spell out `components["schemas"][...]`. */
-import type { components, operations } from "./generated/schema.js";
+import type { components, operations } from "@paycross/spec/types";
 
 type Schemas = components["schemas"];
 export type Transaction = Schemas["Transaction"];

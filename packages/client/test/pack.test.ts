@@ -61,31 +61,19 @@ console.log(typeof createClient, typeof PayCrossValidationError, status);
     pnpm(["install", "--prefer-offline", "--ignore-workspace"], app);
     const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
     execFileSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: app, encoding: "utf8" });
-    const esm = execFileSync(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        'import("@paycross/client").then(m => console.log(Object.keys(m).includes("createClient")))',
-      ],
-      { cwd: app, encoding: "utf8" },
+    // One line of output from a snippet run in the consumer project, as ESM or as CommonJS.
+    const node = (code: string, esm = true) =>
+      execFileSync(process.execPath, [...(esm ? ["--input-type=module"] : []), "-e", code], {
+        cwd: app,
+        encoding: "utf8",
+      }).trim();
+    expect(
+      node('import("@paycross/client").then(m => console.log(Object.keys(m).includes("createClient")))'),
+    ).toBe("true");
+    expect(node('console.log(typeof require("@paycross/client").createClient)', false)).toBe("function");
+    const internal = node(
+      'import("@paycross/client/internal").then(m => console.log(typeof m.MinHeap, typeof m.classifyResult))',
     );
-    expect(esm.trim()).toBe("true");
-    const cjs = execFileSync(
-      process.execPath,
-      ["-e", 'console.log(typeof require("@paycross/client").createClient)'],
-      { cwd: app, encoding: "utf8" },
-    );
-    expect(cjs.trim()).toBe("function");
-    const internal = execFileSync(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        'import("@paycross/client/internal").then(m => console.log(typeof m.MinHeap, typeof m.classifyResult))',
-      ],
-      { cwd: app, encoding: "utf8" },
-    );
-    expect(internal.trim()).toBe("function function");
+    expect(internal).toBe("function function");
   });
 });

@@ -7,7 +7,7 @@
  * match that fits more than one waiting task (ambiguous: those tasks keep polling).
  */
 import type { Transaction } from "@paycross/client";
-import { OPERATIONS } from "@paycross/spec";
+import { OPERATIONS } from "@paycross/spec/catalogue";
 import { type TaskState, transactionOf } from "./task.js";
 
 /** How far the gateway's clock may lag ours: a transaction created earlier than that predates the task. */

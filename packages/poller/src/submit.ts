@@ -4,7 +4,12 @@
  * (like `credit`) is submittable here without a line of code.
  */
 import { type AsyncCallOptions, type AsyncTask, type PayCrossClient, payCrossError } from "@paycross/client";
-import { OPERATION_NAMES, OPERATIONS, type OperationName, type OperationRequestBody } from "@paycross/spec";
+import {
+  OPERATION_NAMES,
+  OPERATIONS,
+  type OperationName,
+  type OperationRequestBody,
+} from "@paycross/spec/catalogue";
 import type { TaskState } from "./task.js";
 
 type Inner<E> = E extends { request: infer R } ? R : never;

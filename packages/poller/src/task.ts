@@ -1,6 +1,6 @@
 /** A task's serializable state and the outcomes a caller can `switch` on. */
 import { type AsyncResultBody, type PayCrossError, payCrossError, type Transaction } from "@paycross/client";
-import { OPERATION_NAMES, type OperationName } from "@paycross/spec";
+import { OPERATION_NAMES, type OperationName } from "@paycross/spec/catalogue";
 
 /** The catalogue's operation names (`@paycross/spec` `OPERATIONS`), `credit` included. */
 export const ASYNC_OPERATIONS: readonly OperationName[] = OPERATION_NAMES;

@@ -61,7 +61,7 @@ const child = (p: Parent | undefined, amount: number, extra: Json = {}) =>
   p ? { parent_uid: p.uid, amount, duplicate_check: false, ...extra } : undefined;
 
 /** How to fill the request of each catalogue operation: a body, or the path parameters of a query. */
-const BUILDERS: Record<OperationName, (ctx: Context, p: Parents) => Json | undefined> = {
+const BUILDERS: Record<OperationName, Builder> = {
   payment: (ctx) => ctx.payment(),
   authorization: (ctx) => ctx.payment(),
   tokenization: (ctx) => ctx.payment(),
@@ -97,6 +97,17 @@ const BUILDERS: Record<OperationName, (ctx: Context, p: Parents) => Json | undef
   transactionsByTrackingId: (_ctx, p) => (p.payment ? { tracking_id: p.payment.trackingId } : undefined),
 };
 
+type Builder = (ctx: Context, p: Parents) => Json | undefined;
+
+/** An operation without a builder of its own is filled as others of its request schema are. */
+const BY_REQUEST_SCHEMA: Partial<Record<string, Builder>> = {
+  PaymentRequestEnvelope: (ctx) => ctx.payment(),
+};
+
+function builderOf(name: OperationName): Builder | undefined {
+  return BUILDERS[name] ?? BY_REQUEST_SCHEMA[OPERATIONS[name].requestSchema ?? ""];
+}
+
 /** Headers an operation requires (the balance query's API version), read from the contract. */
 function requiredHeaders(ctx: Context, operationId: string): Record<string, string> | undefined {
   const headers: Record<string, string> = {};
@@ -115,7 +126,7 @@ function build(
 ): PreparedRequest | undefined {
   const entry = OPERATIONS[name];
   const operationId = mode === "sync" ? entry.syncOperationId : entry.asyncOperationId;
-  const input = BUILDERS[name](ctx, parents);
+  const input = builderOf(name)?.(ctx, parents);
   if (!input) return undefined;
   const template = mode === "sync" ? entry.syncPath : entry.asyncPath;
   const headers = requiredHeaders(ctx, operationId);
@@ -148,6 +159,10 @@ export async function prepareRequests(
     ["async", auths[2], auths[3]],
   ] as const)
     for (const name of Object.keys(OPERATIONS) as OperationName[]) {
+      if (!builderOf(name)) {
+        if (mode === "sync") problems.push(`no request builder for the operation ${name}`);
+        continue;
+      }
       const r = build(ctx, name, mode, { mode, payment, capture, void: voided });
       if (r) requests.push(r);
     }

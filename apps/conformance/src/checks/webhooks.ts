@@ -47,70 +47,77 @@ export async function run(ctx: Context, target: WebhookTarget | undefined): Prom
     const port = (server.address() as AddressInfo).port;
     const url = target.publicUrl ?? `http://${target.listenHost}:${port}/paycross-notifications`;
     await scenario(async () => {
-      const { answer: res, transaction } = await ctx.pay("webhooks.notification_arrives", "successful", {
-        notification_url: url,
-      });
-      const uid = transaction?.uid;
-      const until = Date.now() + ctx.profile.asyncTimeoutMs;
-      let hit: Received | undefined;
-      if (!uid) {
-        ctx.notApplicable(
-          "webhooks.notification_arrives",
-          `the payment was not accepted (HTTP ${res.status})`,
-          {
-            exchange: res.exchange,
-          },
-        );
-        return;
-      }
-      await ctx.waitingFor(`webhooks.notification_arrives: a notification for ${uid} at ${url}`, async () => {
-        while (Date.now() < until && !hit) {
-          hit = received.find((r) => r.body.includes(uid));
-          if (!hit) await ctx.sleep(50);
-        }
-      });
-      if (!hit) {
-        ctx.fail(
-          "webhooks.notification_arrives",
-          `no notification for ${uid} at ${url} within ${ctx.profile.asyncTimeoutMs} ms`,
-          { exchange: res.exchange },
-        );
-        return;
-      }
-      ctx.pass("webhooks.notification_arrives", { exchange: res.exchange });
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(hit.body);
-      } catch {
-        parsed = undefined;
-      }
-      const issues =
-        parsed === undefined
-          ? [{ instancePath: "", message: "body is not JSON" }]
-          : ctx.contract.validateSchema("TransactionResponse", parsed);
-      ctx.expect(
-        "webhooks.notification_schema",
-        issues.length === 0,
-        `${issues[0]?.instancePath || "(root)"} ${issues[0]?.message ?? ""}`,
-      );
-      const publicKey = ctx.profile.webhookPublicKey ?? (await fetchMockKey(ctx));
-      const problems: string[] = [];
-      for (const verifier of [
-        { shopId: ctx.http.target.shopId, secretKey: ctx.http.target.secretKey },
-        ...(publicKey ? [{ publicKey }] : []),
-      ]) {
-        try {
-          verifyNotification({ headers: hit.headers, body: hit.body }, verifier);
-        } catch (e) {
-          problems.push((e as Error).message);
-        }
-      }
-      ctx.expect("webhooks.notification_authenticated", problems.length === 0, problems.join("; "));
+      const hit = await arrives(ctx, url, received);
+      if (hit) await checkNotification(ctx, hit);
     });
   } finally {
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
   }
+}
+
+/** webhooks.notification_arrives: a payment with `notification_url` is notified there in time. */
+async function arrives(ctx: Context, url: string, received: Received[]): Promise<Received | undefined> {
+  const { answer: res, transaction } = await ctx.pay("webhooks.notification_arrives", "successful", {
+    notification_url: url,
+  });
+  const uid = transaction?.uid;
+  const until = Date.now() + ctx.profile.asyncTimeoutMs;
+  let hit: Received | undefined;
+  if (!uid) {
+    ctx.notApplicable("webhooks.notification_arrives", `the payment was not accepted (HTTP ${res.status})`, {
+      exchange: res.exchange,
+    });
+    return undefined;
+  }
+  await ctx.waitingFor(`webhooks.notification_arrives: a notification for ${uid} at ${url}`, async () => {
+    while (Date.now() < until && !hit) {
+      hit = received.find((r) => r.body.includes(uid));
+      if (!hit) await ctx.sleep(50);
+    }
+  });
+  if (!hit) {
+    ctx.fail(
+      "webhooks.notification_arrives",
+      `no notification for ${uid} at ${url} within ${ctx.profile.asyncTimeoutMs} ms`,
+      { exchange: res.exchange },
+    );
+    return undefined;
+  }
+  ctx.pass("webhooks.notification_arrives", { exchange: res.exchange });
+  return hit;
+}
+
+/** webhooks.notification_schema and webhooks.notification_authenticated, on the notification received. */
+async function checkNotification(ctx: Context, hit: Received): Promise<void> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(hit.body);
+  } catch {
+    parsed = undefined;
+  }
+  const issues =
+    parsed === undefined
+      ? [{ instancePath: "", message: "body is not JSON" }]
+      : ctx.contract.validateSchema("TransactionResponse", parsed);
+  ctx.expect(
+    "webhooks.notification_schema",
+    issues.length === 0,
+    `${issues[0]?.instancePath || "(root)"} ${issues[0]?.message ?? ""}`,
+  );
+  const publicKey = ctx.profile.webhookPublicKey ?? (await fetchMockKey(ctx));
+  const problems: string[] = [];
+  for (const verifier of [
+    { shopId: ctx.http.target.shopId, secretKey: ctx.http.target.secretKey },
+    ...(publicKey ? [{ publicKey }] : []),
+  ]) {
+    try {
+      verifyNotification({ headers: hit.headers, body: hit.body }, verifier);
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  ctx.expect("webhooks.notification_authenticated", problems.length === 0, problems.join("; "));
 }
 
 async function fetchMockKey(ctx: Context): Promise<string | undefined> {

@@ -5,6 +5,7 @@
  * masked to their last four digits, whatever the separator, except the profile's own test cards:
  * those are public test numbers, printed in full so that a report's `curl` reproduces the request.
  */
+import { secretForms } from "@paycross/client/internal";
 
 export type TextRedactor = (text: string) => string;
 
@@ -26,13 +27,14 @@ const CVV_FIELD = /(\\*"(?:verification_value|cvv|cvc|cvv2)\\*"\s*:\s*)(\\*"([^"
 const SECRET_FIELD =
   /(\\*"(?:secret_key|secretKey|password|encrypted_credit_card)\\*"\s*:\s*)(\\*"[^"\\]*\\*")/gi;
 
+/**
+ * Every form of a secret: the client's list (raw, JSON-escaped up to three times, URL-encoded, the Base64
+ * of its bytes at every alignment), and what a report adds: lower-case percent-escapes, and the whole
+ * Base64 `shopId:secret` of the Basic credentials, so that it is replaced in one piece.
+ */
 function encodings(secret: string, shopId: string | undefined): string[] {
-  const json = JSON.stringify(secret).slice(1, -1);
   const forms = new Set([
-    secret,
-    json,
-    JSON.stringify(json).slice(1, -1),
-    encodeURIComponent(secret),
+    ...secretForms(secret),
     encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
     encodeURIComponent(secret).replace(/%20/g, "+"),
     Buffer.from(secret).toString("base64"),
