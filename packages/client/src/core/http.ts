@@ -67,6 +67,8 @@ export interface RawResponse {
 export interface AttemptObserver {
   /** Set while the observer is still getting ready (loading an optional module): awaited first. */
   ready?: Promise<void> | undefined;
+  /** `false` once ready with nothing to observe (no OpenTelemetry API): then `start` is never called. */
+  enabled?: boolean | undefined;
   start(request: {
     method: string;
     url: string;
@@ -146,8 +148,10 @@ export class HttpCore {
 
     const observer = this.options.observer;
     if (observer?.ready) await observer.ready;
+    // One boolean per call when tracing is off or OpenTelemetry is absent.
+    const traced = observer !== undefined && observer.enabled !== false;
     for (let attempt = 0; ; attempt++) {
-      const span = observer?.start({ method: opts.method, url: opts.url, attempt });
+      const span = traced ? observer.start({ method: opts.method, url: opts.url, attempt }) : undefined;
       const got = await this.attempt(opts, headers, timeoutMs);
       if ("redirect" in got) {
         span?.end({ status: got.redirect.status, error: "redirect" });
