@@ -6,6 +6,7 @@
 import { isPayCrossError, type PayCrossError, type PayCrossResponseTooLargeError } from "../errors.js";
 import type { Redactor } from "../redact.js";
 import { backoffDelay, parseRetryAfter, type RetryPolicy, sleep } from "../retry.js";
+import { DeadlineExceeded, directSendOf } from "../transport/dispatch.js";
 import { type Transport, type TransportResponse, tooLarge } from "../transport/types.js";
 import {
   abortError,
@@ -192,28 +193,20 @@ export class HttpCore {
     headers: Record<string, string>,
     timeoutMs: number,
   ): Promise<Attempt> {
-    const deadline = new Deadline(timeoutMs, opts.signal);
-    const max = this.options.maxResponseBytes;
-    try {
-      const response = await this.options.transport({
-        method: opts.method,
-        url: opts.url,
-        headers,
-        body: opts.payload,
-        signal: deadline.controller.signal,
-        maxResponseBytes: max,
-      });
-      const is3xx = response.status >= 300 && response.status < 400;
-      if (response.redirectedTo !== undefined || is3xx) {
-        response.discard?.();
-        const location = response.redirectedTo ?? response.headers.get("location");
-        return { redirect: { status: is3xx ? response.status : undefined, location } };
+    const { transport, maxResponseBytes: max } = this.options;
+    const req = { method: opts.method, url: opts.url, headers, body: opts.payload, maxResponseBytes: max };
+    const direct = directSendOf(transport);
+    if (direct) {
+      // The default transport keeps the deadline itself: no AbortController per attempt.
+      try {
+        return await answerOf(await direct(req, timeoutMs, opts.signal), max);
+      } catch (failure) {
+        return { failure, timedOut: failure instanceof DeadlineExceeded };
       }
-      const text = await response.text();
-      // A custom transport may not stream within the limit: the answer is still refused past it.
-      if (text.length * 3 > max && Buffer.byteLength(text) > max)
-        return { failure: tooLarge(max, response.status, `${Buffer.byteLength(text)} B`), timedOut: false };
-      return { response, text };
+    }
+    const deadline = new Deadline(timeoutMs, opts.signal);
+    try {
+      return await answerOf(await transport({ ...req, signal: deadline.controller.signal }), max);
     } catch (failure) {
       return { failure, timedOut: deadline.timedOut };
     } finally {
@@ -239,6 +232,21 @@ export class HttpCore {
       throw abortError(ctx, cause);
     }
   }
+}
+
+/** A transport's answer as an attempt: a redirect is reported, the body read and checked against the limit. */
+async function answerOf(response: TransportResponse, max: number): Promise<Attempt> {
+  const is3xx = response.status >= 300 && response.status < 400;
+  if (response.redirectedTo !== undefined || is3xx) {
+    response.discard?.();
+    const location = response.redirectedTo ?? response.headers.get("location");
+    return { redirect: { status: is3xx ? response.status : undefined, location } };
+  }
+  const text = await response.text();
+  // A custom transport may not stream within the limit: the answer is still refused past it.
+  if (text.length * 3 > max && Buffer.byteLength(text) > max)
+    return { failure: tooLarge(max, response.status, `${Buffer.byteLength(text)} B`), timedOut: false };
+  return { response, text };
 }
 
 function parseBody(ctx: RequestContext, response: TransportResponse, text: string): unknown {

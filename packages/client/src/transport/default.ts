@@ -4,18 +4,21 @@
  * client given `fetch` or a transport of its own never loads it. Node's http client (`nodeTransport`)
  * costs about twice the CPU per call; bench/suites/client.mjs measures both.
  */
-import { dispatchTransport } from "./dispatch.js";
+import { DIRECT_SEND, type DirectSend, directSendOf, dispatchTransport } from "./dispatch.js";
 import type { Transport } from "./types.js";
 
 export function defaultTransport(connections = 64): Transport {
-  let ready: Promise<Transport> | undefined;
-  let transport: Transport | undefined;
-  return (req) => {
-    if (transport) return transport(req);
-    ready ??= import("undici").then(({ Agent }) => {
-      transport = dispatchTransport(new Agent({ connections, pipelining: 1 }));
-      return transport;
-    });
-    return ready.then((t) => t(req));
-  };
+  let ready: Promise<DirectSend> | undefined;
+  let direct: DirectSend | undefined;
+  // The load is not counted in the first attempt's timeout: the deadline starts when the request does.
+  const load = () =>
+    (ready ??= import("undici").then(({ Agent }) => {
+      direct = directSendOf(dispatchTransport(new Agent({ connections, pipelining: 1 })));
+      return direct!;
+    }));
+  const send: DirectSend = (req, timeoutMs, signal) =>
+    direct ? direct(req, timeoutMs, signal) : load().then((d) => d(req, timeoutMs, signal));
+  // Through the public Transport signature (a caller of the function itself): the signal aborts it.
+  const transport: Transport = ({ signal, ...req }) => send(req, undefined, signal);
+  return Object.assign(transport, { [DIRECT_SEND]: send });
 }
