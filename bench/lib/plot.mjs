@@ -3,6 +3,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as vega from "vega";
 import { compile } from "vega-lite";
+import { fmt } from "./report.mjs";
+import { spread } from "./stats.mjs";
 
 const FONT = { font: "Helvetica, Arial, sans-serif", labelFontSize: 11, titleFontSize: 12 };
 
@@ -24,6 +26,14 @@ export async function writePlots(sections, dir) {
   for (const s of sections)
     for (const t of s.tables ?? [])
       for (const p of t.plots ?? []) writeFileSync(join(dir, p.file), await renderSvg(p.spec));
+}
+
+/** The bars of `barSpread` from interleaved runs: one per variant, the spread of `pick` over rounds. */
+export function spreadBars(runs, pick, { label = (name) => name, digits = 0, unit = "µs" } = {}) {
+  return Object.entries(runs).map(([name, rs]) => {
+    const s = spread(rs.map(pick));
+    return { label: label(name), ...s, text: `${fmt(s.median, digits)} ${unit}` };
+  });
 }
 
 /**

@@ -8,6 +8,10 @@ export const fmt = (n, digits = 0) =>
 export const fmtSpread = (s, digits = 2, unit = "×") =>
   `${fmt(s.median, digits)}${unit} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
 
+/** "2,587 (1,119–4,055)": a spread's median with its min–max, no unit (table cells). */
+export const fmtRange = (s, digits = 0) =>
+  `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
+
 export function table(head, rows) {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (r) => `| ${r.map((v, i) => String(v).padEnd(widths[i])).join(" | ")} |`;
@@ -22,6 +26,15 @@ export function target(label, { value, ok, shown, reason }) {
   const met = reason ? null : Boolean(ok) && Number.isFinite(value);
   return { label, shown: reason ? "not measured" : shown, met, reason };
 }
+
+/** A target on a ratio's spread: met when its unrounded median is at least `min`. */
+export const ratioTarget = (label, ratio, min, extra = {}) =>
+  target(label, {
+    value: ratio?.median,
+    ok: ratio?.median >= min,
+    shown: ratio && fmtSpread(ratio),
+    ...extra,
+  });
 
 export const verdict = (t) =>
   t.met === null ? `not measured: ${t.reason}` : t.met ? "**met**" : "**missed**";

@@ -18,7 +18,7 @@ import {
 } from "./operations.js";
 import { createRedactor, type Redactor } from "./redact.js";
 import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
-import { nodeTransport } from "./transport/node.js";
+import { defaultTransport } from "./transport/default.js";
 import { fetchTransport, type Transport } from "./transport/types.js";
 import type {
   BalanceRequest,
@@ -37,7 +37,7 @@ export interface ClientOptions {
   secretKey: string;
   /** Gateway origin, e.g. a sandbox. Default: the production gateway. */
   baseUrl?: string | undefined;
-  /** A fetch-compatible function (proxies, tests); the default is Node's http client on a keep-alive agent. */
+  /** A fetch-compatible function (proxies, tests); the default is undici's dispatcher on a keep-alive Agent. */
   fetch?: typeof fetch | undefined;
   /** A transport, e.g. `undiciTransport()` from `@paycross/client/undici`. */
   transport?: Transport | undefined;
@@ -168,7 +168,7 @@ function buildCore(options: ClientOptions): { core: HttpCore; baseUrl: string; r
 
   const redact = createRedactor([options.secretKey]);
   const core = new HttpCore({
-    transport: options.transport ?? (options.fetch ? fetchTransport(options.fetch) : nodeTransport()),
+    transport: options.transport ?? (options.fetch ? fetchTransport(options.fetch) : defaultTransport()),
     authorization: `Basic ${Buffer.from(`${shopId}:${options.secretKey}`).toString("base64")}`,
     headers: { ...options.headers },
     timeoutMs,

@@ -1,6 +1,12 @@
 /**
- * When to ask next. Bounded exponential backoff with jitter; `Retry-After` honoured but clamped, so a huge
- * or malformed value never becomes a busy loop or a timer overflow; never past the caller's deadline.
+ * When to ask next. What the defaults optimise is the p99 detection lag for a given number of reads per
+ * task (issue 16): a task completing inside a gap of g waits up to g, so the p99 lag is about the largest
+ * gap that 99% of the tasks can complete in. Gaps therefore stay at `maxDelayMs` (a fixed interval, which
+ * geometric backoff loses to badly: its gaps grow with every task's age) and only the last percent of
+ * tasks, those still pending after `tailAfterMs`, get gaps growing with their age. Jitter shifts the first
+ * look of a phase only (the later looks keep that phase), so it spreads tasks without widening any gap.
+ * `Retry-After` is honoured but clamped, so a huge or malformed value never becomes a busy loop or a
+ * timer overflow.
  */
 import { MAX_TIMER_MS, payCrossError } from "@paycross/client";
 
@@ -9,10 +15,21 @@ export interface PollPolicy {
   initialDelayMs: number;
   /** Growth per attempt. */
   multiplier: number;
-  /** Cap of the gap between two looks (the worst detection lag, before jitter). */
+  /** Cap of the gap between two looks until `tailAfterMs`: the worst detection lag of 99% of the tasks. */
   maxDelayMs: number;
-  /** ± fraction of jitter on each delay (0.2 = ±20%), so thousands of tasks do not ask in lockstep. */
+  /**
+   * Fraction by which the first look of a phase is made earlier at random (0.2 = up to 20%), so that tasks
+   * submitted together do not ask in lockstep; later looks keep the shift, no gap is ever widened.
+   */
   jitter: number;
+  /**
+   * Age (time since the phase's first look was scheduled) after which a task counts as the tail: the
+   * issue's heavy-tailed model of a gateway (3-D Secure, bank timeouts) has its p99 completion at ~60 s.
+   * Set it at or above your gateway's p99 completion time: below it, the p99 lag grows.
+   */
+  tailAfterMs: number;
+  /** In the tail, looks are this fraction of the task's age apart (at least `maxDelayMs`). 0 turns it off. */
+  tailGrowth: number;
   /** `Retry-After` is honoured up to this; longer values are clamped to it. */
   maxRetryAfterMs: number;
   /** Floor for any delay, whatever `Retry-After` said (0 would be a busy loop). */
@@ -30,13 +47,16 @@ export interface PollPolicy {
   notifiedPollDelayMs: number;
 }
 
-// Async mode is for slow operations: a first look at 0.5 s and a 1 s cap spend few reads on a task that
-// takes seconds, and bound the detection lag at about 1 s (bench/poller-efficiency.mjs measures both).
+// A first look at 0.8-1 s and then one look a second bound the detection lag of 99% of the tasks at
+// about 1 s; a look earlier than the cap would only add reads (bench/suites/poller-policy.mjs and
+// bench/README.md derive and measure both against naive fixed intervals).
 export const DEFAULT_POLICY: PollPolicy = {
-  initialDelayMs: 500,
+  initialDelayMs: 1_000,
   multiplier: 2,
   maxDelayMs: 1_000,
   jitter: 0.2,
+  tailAfterMs: 60_000,
+  tailGrowth: 0.1,
   maxRetryAfterMs: 30_000,
   minDelayMs: 50,
   checkStatusFirst: false,
@@ -55,6 +75,8 @@ export function resolvePolicy(partial: Partial<PollPolicy> = {}): PollPolicy {
     "followUpInitialDelayMs",
     "followUpMaxDelayMs",
     "notifiedPollDelayMs",
+    "tailAfterMs",
+    "tailGrowth",
   ] as const) {
     if (!Number.isFinite(p[key]) || p[key] < 0)
       throw payCrossError("config", `policy.${key} must be a non-negative number, got ${p[key]}`);
@@ -64,6 +86,29 @@ export function resolvePolicy(partial: Partial<PollPolicy> = {}): PollPolicy {
   if (!(p.jitter >= 0 && p.jitter < 1))
     throw payCrossError("config", `policy.jitter must be in [0, 1), got ${p.jitter}`);
   return p;
+}
+
+/** The nominal (unjittered) gap before look `attempt` of a phase, and the age that look is at. */
+function nominal(first: number, cap: number, policy: PollPolicy, attempt: number): number {
+  // The ramp: first × multiplier^k up to the cap (at most 40 steps).
+  let age = 0;
+  let k = 0;
+  for (; k < Math.min(attempt, 40); k++) {
+    const d = Math.min(cap, first * policy.multiplier ** k);
+    if (d >= cap) break;
+    age += d;
+  }
+  const ramp = Math.min(cap, first * policy.multiplier ** Math.min(attempt, 40));
+  if (k === attempt || !(policy.tailGrowth > 0)) return ramp;
+  // At the cap until the tail begins: age grows by the cap per look (a 0 cap still moves time on).
+  const step = Math.max(cap, policy.minDelayMs, 1);
+  const capped = Math.max(0, Math.ceil((policy.tailAfterMs - age) / step));
+  if (attempt - k < capped) return ramp;
+  // In the tail each gap is tailGrowth × age, so the age grows geometrically from where the tail began.
+  const tailAge = Math.max(age + capped * step, step);
+  const ratio = 1 + policy.tailGrowth;
+  const looks = Math.min(attempt - k - capped, 5_000);
+  return Math.max(cap, policy.tailGrowth * tailAge * ratio ** looks);
 }
 
 /** The delay before attempt `attempt` (0-based) of a phase. */
@@ -78,8 +123,8 @@ export function pollDelay(
     phase === "polling"
       ? [policy.initialDelayMs, policy.maxDelayMs]
       : [policy.followUpInitialDelayMs, policy.followUpMaxDelayMs];
-  let delay = Math.min(cap, first * policy.multiplier ** Math.min(attempt, 40));
-  delay *= 1 - policy.jitter + 2 * policy.jitter * random();
+  let delay = nominal(first, cap, policy, Math.max(0, Math.floor(attempt)));
+  if (attempt === 0) delay *= 1 - policy.jitter * random();
   if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs))
     delay = Math.max(delay, Math.min(retryAfterMs, policy.maxRetryAfterMs));
   return Math.min(Math.max(Math.round(delay), policy.minDelayMs), MAX_TIMER_MS);

@@ -182,10 +182,10 @@ describe("polling policy", () => {
   });
 
   it("clamps a huge or malformed Retry-After instead of overflowing a timer or spinning", () => {
-    const p = { ...DEFAULT_POLICY, maxRetryAfterMs: 2_000, jitter: 0 };
+    const p = { ...DEFAULT_POLICY, maxRetryAfterMs: 2_000, jitter: 0, tailGrowth: 0 };
     expect(pollDelay(p, 0, "polling", 9_999_999_999_999)).toBe(2_000);
-    expect(pollDelay(p, 0, "polling", Number.NaN)).toBe(500);
-    expect(pollDelay(p, 0, "polling", -5)).toBe(500);
+    expect(pollDelay(p, 0, "polling", Number.NaN)).toBe(p.initialDelayMs);
+    expect(pollDelay(p, 0, "polling", -5)).toBe(p.initialDelayMs);
     expect(pollDelay({ ...p, initialDelayMs: 0 }, 0, "polling", 0)).toBe(p.minDelayMs);
     expect(pollDelay(p, 1000, "polling")).toBe(p.maxDelayMs);
   });

@@ -6,6 +6,7 @@
 import { isPayCrossError, type PayCrossError, type PayCrossResponseTooLargeError } from "../errors.js";
 import type { Redactor } from "../redact.js";
 import { backoffDelay, parseRetryAfter, type RetryPolicy, sleep } from "../retry.js";
+import { DeadlineExceeded, directSendOf } from "../transport/dispatch.js";
 import { type Transport, type TransportResponse, tooLarge } from "../transport/types.js";
 import {
   abortError,
@@ -67,6 +68,8 @@ export interface RawResponse {
 export interface AttemptObserver {
   /** Set while the observer is still getting ready (loading an optional module): awaited first. */
   ready?: Promise<void> | undefined;
+  /** `false` once ready with nothing to observe (no OpenTelemetry API): then `start` is never called. */
+  enabled?: boolean | undefined;
   start(request: {
     method: string;
     url: string;
@@ -146,8 +149,10 @@ export class HttpCore {
 
     const observer = this.options.observer;
     if (observer?.ready) await observer.ready;
+    // One boolean per call when tracing is off or OpenTelemetry is absent.
+    const traced = observer !== undefined && observer.enabled !== false;
     for (let attempt = 0; ; attempt++) {
-      const span = observer?.start({ method: opts.method, url: opts.url, attempt });
+      const span = traced ? observer.start({ method: opts.method, url: opts.url, attempt }) : undefined;
       const got = await this.attempt(opts, headers, timeoutMs);
       if ("redirect" in got) {
         span?.end({ status: got.redirect.status, error: "redirect" });
@@ -188,28 +193,20 @@ export class HttpCore {
     headers: Record<string, string>,
     timeoutMs: number,
   ): Promise<Attempt> {
-    const deadline = new Deadline(timeoutMs, opts.signal);
-    const max = this.options.maxResponseBytes;
-    try {
-      const response = await this.options.transport({
-        method: opts.method,
-        url: opts.url,
-        headers,
-        body: opts.payload,
-        signal: deadline.controller.signal,
-        maxResponseBytes: max,
-      });
-      const is3xx = response.status >= 300 && response.status < 400;
-      if (response.redirectedTo !== undefined || is3xx) {
-        response.discard?.();
-        const location = response.redirectedTo ?? response.headers.get("location");
-        return { redirect: { status: is3xx ? response.status : undefined, location } };
+    const { transport, maxResponseBytes: max } = this.options;
+    const req = { method: opts.method, url: opts.url, headers, body: opts.payload, maxResponseBytes: max };
+    const direct = directSendOf(transport);
+    if (direct) {
+      // The default transport keeps the deadline itself: no AbortController per attempt.
+      try {
+        return await answerOf(await direct(req, timeoutMs, opts.signal), max);
+      } catch (failure) {
+        return { failure, timedOut: failure instanceof DeadlineExceeded };
       }
-      const text = await response.text();
-      // A custom transport may not stream within the limit: the answer is still refused past it.
-      if (text.length * 3 > max && Buffer.byteLength(text) > max)
-        return { failure: tooLarge(max, response.status, `${Buffer.byteLength(text)} B`), timedOut: false };
-      return { response, text };
+    }
+    const deadline = new Deadline(timeoutMs, opts.signal);
+    try {
+      return await answerOf(await transport({ ...req, signal: deadline.controller.signal }), max);
     } catch (failure) {
       return { failure, timedOut: deadline.timedOut };
     } finally {
@@ -235,6 +232,21 @@ export class HttpCore {
       throw abortError(ctx, cause);
     }
   }
+}
+
+/** A transport's answer as an attempt: a redirect is reported, the body read and checked against the limit. */
+async function answerOf(response: TransportResponse, max: number): Promise<Attempt> {
+  const is3xx = response.status >= 300 && response.status < 400;
+  if (response.redirectedTo !== undefined || is3xx) {
+    response.discard?.();
+    const location = response.redirectedTo ?? response.headers.get("location");
+    return { redirect: { status: is3xx ? response.status : undefined, location } };
+  }
+  const text = await response.text();
+  // A custom transport may not stream within the limit: the answer is still refused past it.
+  if (text.length * 3 > max && Buffer.byteLength(text) > max)
+    return { failure: tooLarge(max, response.status, `${Buffer.byteLength(text)} B`), timedOut: false };
+  return { response, text };
 }
 
 function parseBody(ctx: RequestContext, response: TransportResponse, text: string): unknown {

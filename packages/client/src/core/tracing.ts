@@ -4,6 +4,7 @@
  * URL path or query, a header, a body, a card or a secret. `@opentelemetry/api` is an optional peer:
  * when it is not installed the import fails once, quietly, and no span work is ever done.
  */
+import { splitUrl } from "../transport/dispatch.js";
 import type { AttemptObserver } from "./http.js";
 
 /** The part of an OpenTelemetry `Span` the client uses (structural, so no type import is needed). */
@@ -47,6 +48,20 @@ function errorType(error: unknown): string {
   return e && typeof e.name === "string" ? e.name : "_OTHER";
 }
 
+/** Address and port by origin: parsed once per origin, not per attempt (the API without an SDK still asks). */
+const servers = new Map<string, { address: string; port: number }>();
+function serverOf(url: string): { address: string; port: number } {
+  const origin = splitUrl(url).origin;
+  let server = servers.get(origin);
+  if (!server) {
+    const { hostname, port, protocol } = new URL(url);
+    server = { address: hostname, port: Number(port) || (protocol === "https:" ? 443 : 80) };
+    if (servers.size >= 64) servers.clear(); // bounded: a client talks to a handful of origins
+    servers.set(origin, server);
+  }
+  return server;
+}
+
 /**
  * The observer of the pipeline: with a tracer given, spans start at once; otherwise the global API is
  * loaded on first use and the spans begin when it is there (a missing API means no spans, no work).
@@ -54,19 +69,21 @@ function errorType(error: unknown): string {
 export function tracingObserver(tracer?: TracerLike): AttemptObserver & { ready: Promise<void> | undefined } {
   let active: TracerLike | undefined = tracer;
   const observer: AttemptObserver & { ready: Promise<void> | undefined } = {
+    enabled: tracer !== undefined ? true : undefined,
     ready: tracer
       ? undefined
       : loadOtelApi().then((api) => {
           active = api?.trace.getTracer("@paycross/client");
+          observer.enabled = active !== undefined;
           observer.ready = undefined;
         }),
     start({ method, url, attempt }) {
       if (!active) return undefined;
-      const { hostname, port, protocol } = new URL(url);
+      const server = serverOf(url);
       const attributes: Record<string, string | number> = {
         "http.request.method": method,
-        "server.address": hostname,
-        "server.port": Number(port) || (protocol === "https:" ? 443 : 80),
+        "server.address": server.address,
+        "server.port": server.port,
       };
       if (attempt > 0) attributes["http.request.resend_count"] = attempt;
       const span = active.startSpan(method, { kind: SPAN_KIND_CLIENT, attributes });

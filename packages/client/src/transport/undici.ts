@@ -1,11 +1,12 @@
 /**
  * `@paycross/client/undici`: a transport on an undici keep-alive pool, several times faster than global
- * fetch. `undici` is an optional peer dependency: install it to use this entry point. Redirects are
- * never followed (`maxRedirections: 0` also turns off a redirect interceptor on a shared dispatcher), and
- * the body is read within `maxResponseBytes`.
+ * fetch. It talks to the dispatcher directly (no `request()` body stream): the answer's bytes are
+ * counted as they arrive and the read stops past `maxResponseBytes`. Redirects are never followed
+ * (`maxRedirections: 0` also turns off a redirect interceptor on a shared dispatcher of undici 6).
  */
-import { Agent, type Dispatcher, request } from "undici";
-import { declaredTooLarge, type Transport, tooLarge } from "./types.js";
+import { Agent, type Dispatcher } from "undici";
+import { dispatchTransport } from "./dispatch.js";
+import type { Transport } from "./types.js";
 
 export interface UndiciTransportOptions {
   /** An existing dispatcher (Agent, Pool) to share; otherwise one keep-alive Agent is made. */
@@ -23,45 +24,7 @@ export function undiciTransport(options: UndiciTransportOptions = {}): UndiciTra
   const own = options.dispatcher
     ? undefined
     : new Agent({ connections: options.connections ?? 64, pipelining: 1 });
-  const dispatcher = options.dispatcher ?? own!;
-  const transport = (async (req) => {
-    const res = await request(req.url, {
-      method: req.method,
-      headers: req.headers,
-      body: req.body,
-      signal: req.signal,
-      dispatcher,
-      maxRedirections: 0,
-    } as Parameters<typeof request>[1]);
-    const headers = res.headers;
-    const max = req.maxResponseBytes;
-    const get = (name: string) => {
-      const v = headers[name.toLowerCase()];
-      return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
-    };
-    return {
-      status: res.statusCode,
-      headers: { get },
-      discard: () => void res.body.dump().catch(() => undefined),
-      text: async () => {
-        if (declaredTooLarge(get("content-length"), max)) {
-          res.body.destroy();
-          throw tooLarge(max, res.statusCode, `Content-Length ${get("content-length")}`);
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        for await (const chunk of res.body as AsyncIterable<Buffer>) {
-          size += chunk.length;
-          if (size > max) {
-            res.body.destroy();
-            throw tooLarge(max, res.statusCode, `${size} B read`);
-          }
-          chunks.push(chunk);
-        }
-        return Buffer.concat(chunks).toString("utf8");
-      },
-    };
-  }) as UndiciTransport;
+  const transport = dispatchTransport(options.dispatcher ?? own!) as UndiciTransport;
   transport.close = async () => {
     await own?.close();
   };

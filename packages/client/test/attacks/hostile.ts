@@ -8,6 +8,7 @@ import {
   nodeTransport,
   type Transport,
 } from "../../src/index.js";
+import { defaultTransport } from "../../src/transport/default.js";
 import { undiciTransport } from "../../src/transport/undici.js";
 
 export interface Hostile {
@@ -63,9 +64,10 @@ export function pour(res: ServerResponse, server: Hostile, chunk: Buffer, limit 
   write();
 }
 
-/** The three ways of sending a request, each a transport the client accepts. */
+/** The four ways of sending a request, each a transport the client accepts. */
 export const TRANSPORTS: Array<[name: string, make: () => { transport: Transport; close(): Promise<void> }]> =
   [
+    ["default (undici dispatch)", () => ({ transport: defaultTransport(), close: async () => undefined })],
     ["node http", () => ({ transport: nodeTransport(), close: async () => undefined })],
     [
       "undici",
