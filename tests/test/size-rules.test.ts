@@ -14,7 +14,6 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
  */
 const KNOWN: Record<string, string> = {
   // h-perfcp (bench suites, the client): one function per suite or factory, to be split by its owner.
-  "bench/suites/client.mjs function client": "h-perfcp: the client suite in one function",
   "bench/suites/conformance.mjs function conformance": "h-perfcp: the conformance suite in one function",
   "bench/suites/scale.mjs function measure": "h-perfcp: the scale suite's measurement in one function",
   "bench/suites/webhooks.mjs function webhooks": "h-perfcp: the webhooks suite in one function",
@@ -26,7 +25,6 @@ const KNOWN: Record<string, string> = {
   // h-perfmock
   "bench/suites/gateway.mjs function gateway": "h-perfmock: the gateway suite in one function",
   // h-pg
-  "packages/poller-postgres/src/store.ts file": "h-pg: 403 lines, the Postgres store in one file",
   "packages/poller-postgres/test/chaos.test.ts function callback of it": "h-pg: one 207-line chaos test",
   // A describe() factory: the store contract's tests grouped in one function (a grouping, like describe).
   "packages/poller/test/store-contract.ts function describeStoreContract": "h-pg: a describe() grouping",

@@ -24,14 +24,7 @@ export function createHandler(ctx: GatewayContext): (req: IncomingMessage, res: 
   const { contract, stats } = ctx;
   const operations = createOperations(ctx);
   const headerRules = compileHeaderRules(contract);
-  const expected = ctx.authorization;
-  /** Constant-time in the header's content (no early exit), and no Buffer allocated per request. */
-  const authorized = (header: string | undefined): boolean => {
-    if (header === undefined || header.length !== expected.length) return false;
-    let diff = 0;
-    for (let i = 0; i < expected.length; i++) diff |= header.charCodeAt(i) ^ expected.charCodeAt(i);
-    return diff === 0;
-  };
+  const authorized = authorizer(ctx.authorization);
 
   /** After the route and any faults: credentials, the body against the contract, then the operation. */
   const serve = (
@@ -49,16 +42,9 @@ export function createHandler(ctx: GatewayContext): (req: IncomingMessage, res: 
     if (op.operationId === "getAsyncResult")
       return reply(res, taskResult(ctx.tasks, params.request_id!, ctx.publicUrl()));
 
-    let parsed: Json | undefined;
-    if (op.method === "post") {
-      if (raw.length > 0 && !isJsonContentType(req.headers["content-type"]))
-        return send(res, 415, { message: UNSUPPORTED_TYPE, errors: { base: [UNSUPPORTED_TYPE] } });
-      const value = parseJsonBody(raw);
-      if (!value.ok) return send(res, 422, value.body);
-      const issues = contract.validateRequestBody(op.operationId, value.value);
-      if (issues.length > 0) return send(res, 422, validationError(issues));
-      parsed = value.value as Json;
-    }
+    const checked = checkBody(contract, op, req, raw);
+    if (!checked.ok) return send(res, checked.status, checked.answer);
+    const parsed = checked.body;
     const headerProblem = headerError(headerRules.get(op.operationId), req.headers);
     if (headerProblem) return send(res, 422, headerProblem);
 
@@ -111,6 +97,40 @@ export function createHandler(ctx: GatewayContext): (req: IncomingMessage, res: 
       }
     });
   };
+}
+
+/** Constant-time in the header's content (no early exit), and no Buffer allocated per request. */
+function authorizer(expected: string): (header: string | undefined) => boolean {
+  return (header) => {
+    if (header === undefined || header.length !== expected.length) return false;
+    let diff = 0;
+    for (let i = 0; i < expected.length; i++) diff |= header.charCodeAt(i) ^ expected.charCodeAt(i);
+    return diff === 0;
+  };
+}
+
+type Answer = Parameters<typeof send>[2];
+type Checked = { ok: true; body: Json | undefined } | { ok: false; status: number; answer: Answer };
+
+/** A POST's body: JSON by its content type, parsed within the caps, and valid against the contract. */
+function checkBody(
+  contract: GatewayContext["contract"],
+  op: Operation,
+  req: IncomingMessage,
+  raw: Buffer,
+): Checked {
+  if (op.method !== "post") return { ok: true, body: undefined };
+  if (raw.length > 0 && !isJsonContentType(req.headers["content-type"]))
+    return {
+      ok: false,
+      status: 415,
+      answer: { message: UNSUPPORTED_TYPE, errors: { base: [UNSUPPORTED_TYPE] } },
+    };
+  const value = parseJsonBody(raw);
+  if (!value.ok) return { ok: false, status: 422, answer: value.body };
+  const issues = contract.validateRequestBody(op.operationId, value.value);
+  if (issues.length > 0) return { ok: false, status: 422, answer: validationError(issues) };
+  return { ok: true, body: value.value as Json };
 }
 
 /** The drawn faults in order; true once one has answered (or dropped) the request. */

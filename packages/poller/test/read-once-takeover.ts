@@ -68,6 +68,22 @@ function watchResult(task: TaskHandle) {
   return { seen, done };
 }
 
+/** The waiter's outcome is `kind`, and it is the outcome the store ends with. */
+async function expectAgreed(store: SharedTaskStore, waiter: { done: Promise<Outcome> }, kind: string) {
+  const outcome = await waiter.done;
+  expect(outcome.kind).toBe(kind);
+  if (kind === "failed") expect(outcome).toMatchObject({ status: 500 });
+  expect((await store.get(outcome.state.id))!.outcome).toEqual(outcome.state.outcome);
+}
+
+/** Resolves once the stored state settled: pending (nothing final yet), or the waiter was told. */
+function settledOrPending(store: SharedTaskStore, id: string, seen: { outcome?: Outcome }) {
+  return until(
+    async () => seen.outcome !== undefined || (await store.get(id))?.phase !== "done",
+    "the waiter was told, or the task is still pending",
+  );
+}
+
 export function describeReadOnceTakeover(name: string, makeStore: MakeSharedStore): void {
   describe(`read-once result held by a worker that lost its lease: ${name}`, () => {
     const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -87,21 +103,6 @@ export function describeReadOnceTakeover(name: string, makeStore: MakeSharedStor
       const task = await front.submit("payment", payment("error"));
       return { client, store, front, task, waiter: watchResult(task) };
     }
-
-    /** The waiter's outcome is `kind`, and it is the outcome the store ends with. */
-    const expectAgreed = async (store: SharedTaskStore, waiter: { done: Promise<Outcome> }, kind: string) => {
-      const outcome = await waiter.done;
-      expect(outcome.kind).toBe(kind);
-      if (kind === "failed") expect(outcome).toMatchObject({ status: 500 });
-      expect((await store.get(outcome.state.id))!.outcome).toEqual(outcome.state.outcome);
-    };
-
-    /** Resolves once the stored state settled: pending (nothing final yet), or the waiter was told. */
-    const settledOrPending = async (store: SharedTaskStore, id: string, seen: { outcome?: Outcome }) =>
-      until(
-        async () => seen.outcome !== undefined || (await store.get(id))?.phase !== "done",
-        "the waiter was told, or the task is still pending",
-      );
 
     it("a waiter is not resolved by the new holder's unknown while the old holder can still store its fact", async () => {
       const { client, store, task, waiter } = await setup(60_000);

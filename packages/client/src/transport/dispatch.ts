@@ -83,82 +83,8 @@ function send(
 ): Promise<TransportResponse> {
   return new Promise<TransportResponse>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const max = req.maxResponseBytes;
-    let abort: Abort | null = null;
-    let abortReason: unknown;
-    let settleBody: ((text: string) => void) | null = null;
-    let failBody: ((error: unknown) => void) | null = null;
-    let bodyError: unknown;
-    let bodyText: string | undefined;
-    let status = 0;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = (reason: unknown) => {
-      abortReason = reason;
-      abort?.(reason);
-    };
-    const onAbort = () => stop(signal?.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    // Covers the whole attempt, body included: cleared when the body ends or the request fails.
-    const timer =
-      timeoutMs === undefined ? undefined : setTimeout(() => stop(new DeadlineExceeded()), timeoutMs);
-    const done = () => {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    };
+    const exchange = new Exchange(req.maxResponseBytes, resolve, reject, signal, timeoutMs);
     const { origin, path } = splitUrl(req.url);
-    const handler = {
-      onConnect(a: Abort) {
-        if (abortReason !== undefined) a(abortReason);
-        else abort = a;
-      },
-      onHeaders(statusCode: number, raw: Array<Buffer | string>) {
-        if (statusCode < 200) return true; // 1xx: informational, the answer follows
-        status = statusCode;
-        const headers = rawHeaderGetter(raw);
-        const length = headers.get("content-length");
-        if (declaredTooLarge(length, max)) {
-          abort?.(tooLarge(max, status, `Content-Length ${length}`));
-          return false;
-        }
-        resolve({
-          status,
-          headers,
-          discard: () => abort?.(new Error("discarded")),
-          text: () =>
-            bodyText !== undefined
-              ? Promise.resolve(bodyText)
-              : bodyError !== undefined
-                ? Promise.reject(bodyError)
-                : new Promise<string>((ok, ko) => {
-                    settleBody = ok;
-                    failBody = ko;
-                  }),
-        });
-        return true;
-      },
-      onData(chunk: Buffer) {
-        size += chunk.length;
-        if (size > max) {
-          abort?.(tooLarge(max, status, `${size} B read`));
-          return false;
-        }
-        chunks.push(chunk);
-        return true;
-      },
-      onComplete() {
-        done();
-        bodyText = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8");
-        settleBody?.(bodyText);
-      },
-      onError(error: unknown) {
-        done();
-        bodyError = error;
-        // Before the headers: the call fails; after them: the body read does.
-        reject(error);
-        failBody?.(error);
-      },
-    };
     try {
       // maxRedirections 0: accepted by undici 7, and turns off undici 6's redirects on a shared dispatcher.
       const options = {
@@ -169,10 +95,110 @@ function send(
         body: req.body,
         maxRedirections: 0,
       };
-      dispatcher.dispatch(options as never, handler as never);
+      dispatcher.dispatch(options as never, exchange as never);
     } catch (error) {
-      done();
-      reject(error);
+      exchange.onError(error);
     }
   });
+}
+
+/**
+ * One attempt, as undici's handler: it settles the call's promise at the headers and the body's
+ * promise at the end, bounds the body while it streams, and owns the attempt's timer and abort listener.
+ */
+class Exchange {
+  private abort: Abort | null = null;
+  private abortReason: unknown;
+  private settleBody: ((text: string) => void) | null = null;
+  private failBody: ((error: unknown) => void) | null = null;
+  private bodyError: unknown;
+  private bodyText: string | undefined;
+  private status = 0;
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private readonly timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onAbort: (() => void) | undefined;
+
+  constructor(
+    private readonly max: number,
+    private readonly resolve: (response: TransportResponse) => void,
+    private readonly reject: (error: unknown) => void,
+    private readonly signal: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+  ) {
+    if (signal) {
+      this.onAbort = () => this.stop(signal.reason);
+      signal.addEventListener("abort", this.onAbort, { once: true });
+    }
+    // Covers the whole attempt, body included: cleared when the body ends or the request fails.
+    if (timeoutMs !== undefined) this.timer = setTimeout(() => this.stop(new DeadlineExceeded()), timeoutMs);
+  }
+
+  private stop(reason: unknown): void {
+    this.abortReason = reason;
+    this.abort?.(reason);
+  }
+
+  private done(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.onAbort) this.signal?.removeEventListener("abort", this.onAbort);
+  }
+
+  private text(): Promise<string> {
+    if (this.bodyText !== undefined) return Promise.resolve(this.bodyText);
+    if (this.bodyError !== undefined) return Promise.reject(this.bodyError);
+    return new Promise<string>((ok, ko) => {
+      this.settleBody = ok;
+      this.failBody = ko;
+    });
+  }
+
+  onConnect(a: Abort): void {
+    if (this.abortReason !== undefined) a(this.abortReason);
+    else this.abort = a;
+  }
+
+  onHeaders(statusCode: number, raw: Array<Buffer | string>): boolean {
+    if (statusCode < 200) return true; // 1xx: informational, the answer follows
+    this.status = statusCode;
+    const headers = rawHeaderGetter(raw);
+    const length = headers.get("content-length");
+    if (declaredTooLarge(length, this.max)) {
+      this.abort?.(tooLarge(this.max, statusCode, `Content-Length ${length}`));
+      return false;
+    }
+    this.resolve({
+      status: statusCode,
+      headers,
+      discard: () => this.abort?.(new Error("discarded")),
+      text: () => this.text(),
+    });
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.size += chunk.length;
+    if (this.size > this.max) {
+      this.abort?.(tooLarge(this.max, this.status, `${this.size} B read`));
+      return false;
+    }
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.done();
+    const { chunks } = this;
+    this.bodyText =
+      chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8");
+    this.settleBody?.(this.bodyText);
+  }
+
+  onError(error: unknown): void {
+    this.done();
+    this.bodyError = error;
+    // Before the headers: the call fails; after them: the body read does.
+    this.reject(error);
+    this.failBody?.(error);
+  }
 }
