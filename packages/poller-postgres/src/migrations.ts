@@ -9,12 +9,17 @@ import type pg from "pg";
 import { PostgresStoreError } from "./errors.js";
 import { columns } from "./rows.js";
 
+/** The part of a `pg` client a backfill uses: structural, so the published types need no `@types/pg`. */
+export interface SqlClient {
+  query<R extends Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+}
+
 export interface Migration {
   version: number;
   name: string;
   sql(schema: string): string;
   /** Fills what SQL cannot compute (values the poller's rules derive from a state), in the same transaction. */
-  backfill?(client: pg.ClientBase, schema: string): Promise<void>;
+  backfill?(client: SqlClient, schema: string): Promise<void>;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -63,7 +68,7 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 /** Sets tracking_id and uid on the rows written before migration 2, a batch at a time. */
-async function backfillKeys(client: pg.ClientBase, s: string): Promise<void> {
+async function backfillKeys(client: SqlClient, s: string): Promise<void> {
   for (let after = ""; ; ) {
     const { rows } = await client.query<{ id: string; state: TaskState }>(
       `SELECT id, state FROM ${s}.tasks WHERE id > $1 ORDER BY id LIMIT 1000`,
