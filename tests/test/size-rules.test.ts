@@ -18,10 +18,6 @@ const KNOWN: Record<string, string> = {
   "bench/suites/scale.mjs function measure": "h-perfcp: the scale suite's measurement in one function",
   "bench/suites/webhooks.mjs function webhooks": "h-perfcp: the webhooks suite in one function",
   "bench/suites/workers.mjs function report": "h-perfcp: the workers suite's report in one function",
-  "packages/client/src/async.ts function createAsyncApi": "h-perfcp: 88 lines",
-  "packages/client/src/client.ts function clientFor":
-    "h-perfcp: createClient's body (83 lines before the seam too)",
-  "packages/client/test/client.test.ts file": "h-perfcp: 434 lines of client tests in one file",
   // h-perfmock
   "bench/suites/gateway.mjs function gateway": "h-perfmock: the gateway suite in one function",
   // h-pg
