@@ -1,4 +1,12 @@
-export { type CardOutcome, TEST_CARDS } from "./cards.js";
+export {
+  type CardOutcome,
+  TEST_CARDS,
+  type TestCard,
+  type TestPayment,
+  testCard,
+  testPayment,
+  uniqueTrackingId,
+} from "./cards.js";
 export { type Clock, ManualClock, SkewClock, systemClock } from "./clock.js";
 export type { GatewayStats } from "./context.js";
 export type { Fault, FaultKind } from "./faults.js";
