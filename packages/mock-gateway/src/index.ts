@@ -1,12 +1,4 @@
-export {
-  type CardOutcome,
-  TEST_CARDS,
-  type TestCard,
-  type TestPayment,
-  testCard,
-  testPayment,
-  uniqueTrackingId,
-} from "./cards.js";
+export { type CardOutcome, TEST_CARDS } from "./cards.js";
 export { type Clock, ManualClock, SkewClock, systemClock } from "./clock.js";
 export type { GatewayStats } from "./context.js";
 export type { Fault, FaultKind } from "./faults.js";
@@ -18,4 +10,5 @@ export {
   startMockGateway,
 } from "./server.js";
 export { RESULT_RETENTION_MS } from "./state/tasks.js";
+export * from "./test-payments.js";
 export type { WebhookDelivery, WebhookOptions } from "./webhooks.js";
