@@ -49,39 +49,36 @@ function run(args) {
   };
 }
 
-export async function conformance({ quick }) {
-  const rounds = quick ? 1 : 3;
-  const embedded = [];
-  for (let i = 0; i < rounds; i++) embedded.push(run([]));
-  const wall = spread(embedded.map((r) => r.wall));
-  const reported = spread(embedded.map((r) => r.reported));
-  const cpu = spread(embedded.map((r) => r.cpu));
-  let remote;
-  if (!quick) {
-    const mock = await startMock({ DELAY: "fixed:100" });
-    try {
-      remote = run([
-        "--base-url",
-        mock.url,
-        "--shop-id",
-        "361",
-        "--secret-key",
-        "mock-secret-key-361",
-        "--rate",
-        "10",
-      ]);
-    } finally {
-      await mock.stop();
-    }
+/** One run against a mock in another process, as a remote target at the CLI's remote default rate. */
+async function runRemote() {
+  const mock = await startMock({ DELAY: "fixed:100" });
+  try {
+    return run([
+      "--base-url",
+      mock.url,
+      "--shop-id",
+      "361",
+      "--secret-key",
+      "mock-secret-key-361",
+      "--rate",
+      "10",
+    ]);
+  } finally {
+    await mock.stop();
   }
-  const last = embedded.at(-1);
-  const rows = [
+}
+
+const resultCell = (r) =>
+  `exit ${r.exit}, ${r.results} results, ${r.failed} failed${r.failedChecks.length ? ` (${r.failedChecks.join(", ")})` : ""}`;
+
+function rowsOf({ wall, reported, cpu, last }, remote) {
+  return [
     [
       "embedded mock, all suites",
       `${fmt(wall.median, 1)} s (${fmt(wall.min, 1)}–${fmt(wall.max, 1)})`,
       `${fmt(reported.median, 1)} s`,
       `${fmt(cpu.median, 1)} s`,
-      `exit ${last.exit}, ${last.results} results, ${last.failed} failed${last.failedChecks.length ? ` (${last.failedChecks.join(", ")})` : ""}`,
+      resultCell(last),
     ],
     remote
       ? [
@@ -89,16 +86,62 @@ export async function conformance({ quick }) {
           `${fmt(remote.wall, 1)} s`,
           `${fmt(remote.reported, 1)} s`,
           `${fmt(remote.cpu, 1)} s`,
-          `exit ${remote.exit}, ${remote.results} results, ${remote.failed} failed${remote.failedChecks.length ? ` (${remote.failedChecks.join(", ")})` : ""}`,
+          resultCell(remote),
         ]
       : ["mock as a remote target, --rate 10", "not run in --quick", "", "", ""],
   ];
+}
+
+function wallPlots(wall, remote) {
+  if (!remote) return [];
+  const rows = [
+    { label: "embedded mock", ...wall, text: `${fmt(wall.median, 1)} s` },
+    {
+      label: "remote mock, 10 req/s",
+      median: remote.wall,
+      min: remote.wall,
+      max: remote.wall,
+      text: `${fmt(remote.wall, 1)} s`,
+    },
+  ];
+  const title = "Conformance wall time, s (target: < 5 s embedded)";
+  return [
+    {
+      file: "conformance-wall.svg",
+      title: "Conformance wall time",
+      spec: barSpread({ title, rows, xTitle: "seconds" }),
+    },
+  ];
+}
+
+function notesOf(failedNames, remote) {
+  return [
+    ...(failedNames.length
+      ? [
+          `The suite reported failed checks on this commit: ${failedNames.join(", ")} (a conformance finding, not a timing; see \`paycross-conformance\`'s own report).`,
+        ]
+      : []),
+    ...(remote
+      ? [
+          `Against the mock behind a 10 req/s limit: ${fmt(remote.wall, 1)} s, ${remote.results} results, ${remote.failed} failed (reported, no target; checks that need a notification receiver the gateway can reach or the mock's clock are not applicable to a remote target without \`--webhook-url\`).`,
+        ]
+      : []),
+  ];
+}
+
+export async function conformance({ quick }) {
+  const rounds = quick ? 1 : 3;
+  const embedded = [];
+  for (let i = 0; i < rounds; i++) embedded.push(run([]));
+  const wall = spread(embedded.map((r) => r.wall));
+  const reported = spread(embedded.map((r) => r.reported));
+  const cpu = spread(embedded.map((r) => r.cpu));
+  const remote = quick ? undefined : await runRemote();
+  const all = [...embedded, ...(remote ? [remote] : [])];
   // A failed check is a conformance finding, reported by name; it does not make the timing wrong. Only a
   // run that printed no report (thrown above) or crashed (exit other than 0/1) breaks this benchmark.
-  const crashed = [...embedded, ...(remote ? [remote] : [])].filter(
-    (r) => r.exit !== 0 && r.exit !== 1,
-  ).length;
-  const failedNames = [...new Set([...embedded, ...(remote ? [remote] : [])].flatMap((r) => r.failedChecks))];
+  const crashed = all.filter((r) => r.exit !== 0 && r.exit !== 1).length;
+  const failedNames = [...new Set(all.flatMap((r) => r.failedChecks))];
   return {
     id: "conformance",
     title: "Conformance wall time",
@@ -106,29 +149,8 @@ export async function conformance({ quick }) {
     tables: [
       {
         head: ["target", "wall time median (min–max)", "checks (report)", "CLI CPU time", "result"],
-        rows,
-        plots: remote
-          ? [
-              {
-                file: "conformance-wall.svg",
-                title: "Conformance wall time",
-                spec: barSpread({
-                  title: "Conformance wall time, s (target: < 5 s embedded)",
-                  rows: [
-                    { label: "embedded mock", ...wall, text: `${fmt(wall.median, 1)} s` },
-                    {
-                      label: "remote mock, 10 req/s",
-                      median: remote.wall,
-                      min: remote.wall,
-                      max: remote.wall,
-                      text: `${fmt(remote.wall, 1)} s`,
-                    },
-                  ],
-                  xTitle: "seconds",
-                }),
-              },
-            ]
-          : [],
+        rows: rowsOf({ wall, reported, cpu, last: embedded.at(-1) }, remote),
+        plots: wallPlots(wall, remote),
       },
     ],
     targets: [
@@ -138,18 +160,7 @@ export async function conformance({ quick }) {
         shown: `${fmtSpread(wall, 1, " s")}; checks alone ${fmt(reported.median, 1)} s; CLI CPU ${fmt(cpu.median, 1)} s`,
       }),
     ],
-    notes: [
-      ...(failedNames.length
-        ? [
-            `The suite reported failed checks on this commit: ${failedNames.join(", ")} (a conformance finding, not a timing; see \`paycross-conformance\`'s own report).`,
-          ]
-        : []),
-      ...(remote
-        ? [
-            `Against the mock behind a 10 req/s limit: ${fmt(remote.wall, 1)} s, ${remote.results} results, ${remote.failed} failed (reported, no target; checks that need a notification receiver the gateway can reach or the mock's clock are not applicable to a remote target without \`--webhook-url\`).`,
-          ]
-        : []),
-    ],
+    notes: notesOf(failedNames, remote),
     checks: {
       broken: crashed ? `${crashed} conformance run(s) crashed (exit other than 0 or 1)` : undefined,
     },

@@ -50,118 +50,112 @@ const request = (i) => ({
   credit_card: card,
 });
 
+/** 1. n pending tasks on a FileStore; the first poll is an hour away, so none is polled here. */
+async function holdPending({ mock, dir, n, quick, peak }) {
+  const baseRss = process.memoryUsage().rss;
+  const file = join(dir, "tasks.jsonl");
+  const { store, c } = counted(await FileStore.open(file));
+  const { client } = countingClient(mock.url);
+  const poller = createPoller({
+    client,
+    store,
+    concurrency: 64,
+    policy: { initialDelayMs: 3_600_000, maxDelayMs: 3_600_000 },
+  });
+  // Submitting through HTTP costs ~1 ms of CPU each here, so `real` tasks go through the mock and the
+  // rest are resumed from states of the same shape (request ids the mock never issued; no task is
+  // polled before the run ends). Every task has a waiter, as when an application awaits it.
+  const real = Math.min(n, quick ? 500 : 2_000);
+  const handles = [];
+  const waits = [];
+  let cpu0 = selfCpuMicros();
+  await parallel(real, 64, async (i) => {
+    handles.push(await poller.submit("payment", request(i)));
+  });
+  const cpuPerSubmit = (selfCpuMicros() - cpu0) / real;
+  const template = handles[0].state;
+  cpu0 = selfCpuMicros();
+  const t0 = performance.now();
+  await parallel(n - real, 64, async (i) => {
+    const id = `${template.id.slice(0, -12)}${String(i).padStart(12, "0")}`;
+    const state = {
+      ...template,
+      id,
+      statusUrl: template.statusUrl.replace(template.id, id),
+      responseUrl: template.responseUrl.replace(template.id, id),
+      submittedAt: Date.now(),
+    };
+    handles.push(await poller.resume(state));
+  });
+  const submitSeconds = (performance.now() - t0) / 1000;
+  const cpuPerResume = (selfCpuMicros() - cpu0) / (n - real);
+  for (const h of handles) waits.push(h.result());
+  await new Promise((r) => setTimeout(r, 2_000)); // held: n tasks pending, each awaited
+  const pendingRss = process.memoryUsage().rss;
+  const heap = process.memoryUsage().heapUsed;
+  // The target's figure: the peak while the tasks were created and held. The measurements that follow
+  // (20,000 re-writes in flight, a second poller) add their own garbage; their peak is reported apart.
+  const holdPeakRss = Math.max(peak.rss, pendingRss);
+  const figures = { real, cpuPerResume, baseRss, pendingRss, holdPeakRss, heap, submitSeconds, cpuPerSubmit };
+  return { figures, file, store, poller, handles, waits, putsPerSubmit: c.puts / n }; // submits and resumes
+}
+
+/** 2. Store writes alone: a pending state re-written (as a poll that learns "still processing" does). */
+async function measureWrites({ store, handles, file, n }) {
+  const states = handles.slice(0, Math.min(n, 20_000)).map((h) => h.state);
+  const cpu0 = selfCpuMicros();
+  const t0 = performance.now();
+  await parallel(states.length, 64, (i) => store.put(states[i]));
+  const cpuPerWrite = (selfCpuMicros() - cpu0) / states.length;
+  const writesPerSecond = states.length / ((performance.now() - t0) / 1000);
+  return { cpuPerWrite, writesPerSecond, fileMb: statSync(file).size / MB };
+}
+
+/** 3. Polls: a poller over a FileStore whose tasks stay pending, polled every ~250 ms for a few seconds. */
+async function measurePolls({ mock, dir, quick }) {
+  const { store: pollStore, c: pc } = counted(await FileStore.open(join(dir, "poll.jsonl")));
+  const { client: pollClient, counter } = countingClient(mock.url);
+  const pollPoller = createPoller({
+    client: pollClient,
+    store: pollStore,
+    concurrency: 64,
+    policy: { initialDelayMs: 250, maxDelayMs: 250, multiplier: 1 },
+  });
+  const m = quick ? 200 : 500;
+  const pollWaits = [];
+  await parallel(m, 32, async (i) => {
+    pollWaits.push((await pollPoller.submit("payment", request(i))).result());
+  });
+  await new Promise((r) => setTimeout(r, 1_000)); // every task has been polled at least once
+  const reads0 = counter.reads;
+  const puts0 = pc.puts;
+  const cpu0 = selfCpuMicros();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, quick ? 1_500 : 5_000));
+  const polls = counter.reads - reads0;
+  const cpuPerPoll = (selfCpuMicros() - cpu0) / polls;
+  const pollsPerSecond = polls / ((performance.now() - t0) / 1000);
+  const writesPerPoll = (pc.puts - puts0) / polls;
+  await pollPoller.close();
+  await Promise.all(pollWaits);
+  return { m, cpuPerPoll, pollsPerSecond, writesPerPoll };
+}
+
 async function measure(quick) {
   const n = quick ? 2_000 : 100_000;
   const dir = mkdtempSync(join(tmpdir(), "paycross-scale-"));
   const mock = await startMock({ DELAY: "fixed:3600000" });
-  let peakRss = process.memoryUsage().rss;
+  const peak = { rss: process.memoryUsage().rss };
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    peak.rss = Math.max(peak.rss, process.memoryUsage().rss);
   }, 100);
   try {
-    const baseRss = process.memoryUsage().rss;
-    // 1. n pending tasks on a FileStore; the first poll is an hour away, so none is polled here.
-    const file = join(dir, "tasks.jsonl");
-    const { store, c } = counted(await FileStore.open(file));
-    const { client } = countingClient(mock.url);
-    const poller = createPoller({
-      client,
-      store,
-      concurrency: 64,
-      policy: { initialDelayMs: 3_600_000, maxDelayMs: 3_600_000 },
-    });
-    // Submitting through HTTP costs ~1 ms of CPU each here, so `real` tasks go through the mock and the
-    // rest are resumed from states of the same shape (request ids the mock never issued; no task is
-    // polled before the run ends). Every task has a waiter, as when an application awaits it.
-    const real = Math.min(n, quick ? 500 : 2_000);
-    const handles = [];
-    const waits = [];
-    let cpu0 = selfCpuMicros();
-    let t0 = performance.now();
-    await parallel(real, 64, async (i) => {
-      handles.push(await poller.submit("payment", request(i)));
-    });
-    const cpuPerSubmit = (selfCpuMicros() - cpu0) / real;
-    const template = handles[0].state;
-    cpu0 = selfCpuMicros();
-    t0 = performance.now();
-    await parallel(n - real, 64, async (i) => {
-      const id = `${template.id.slice(0, -12)}${String(i).padStart(12, "0")}`;
-      const state = {
-        ...template,
-        id,
-        statusUrl: template.statusUrl.replace(template.id, id),
-        responseUrl: template.responseUrl.replace(template.id, id),
-        submittedAt: Date.now(),
-      };
-      handles.push(await poller.resume(state));
-    });
-    const submitSeconds = (performance.now() - t0) / 1000;
-    const cpuPerResume = (selfCpuMicros() - cpu0) / (n - real);
-    for (const h of handles) waits.push(h.result());
-    await new Promise((r) => setTimeout(r, 2_000)); // held: n tasks pending, each awaited
-    const pendingRss = process.memoryUsage().rss;
-    const heap = process.memoryUsage().heapUsed;
-    // The target's figure: the peak while the tasks were created and held. The measurements below (20,000
-    // re-writes in flight, a second poller) add their own garbage; their peak is reported apart.
-    const holdPeakRss = Math.max(peakRss, pendingRss);
-    const putsPerSubmit = c.puts / n; // submits and resumes
-    // 2. Store writes alone: a pending state re-written (as a poll that learns "still processing" does).
-    const states = handles.slice(0, Math.min(n, 20_000)).map((h) => h.state);
-    cpu0 = selfCpuMicros();
-    t0 = performance.now();
-    await parallel(states.length, 64, (i) => store.put(states[i]));
-    const cpuPerWrite = (selfCpuMicros() - cpu0) / states.length;
-    const writesPerSecond = states.length / ((performance.now() - t0) / 1000);
-    const fileMb = statSync(file).size / MB;
-    await poller.close();
-    await Promise.all(waits); // released as `aborted` by close()
-    // 3. Polls: a poller over a FileStore whose tasks stay pending, polled every ~250 ms for a few seconds.
-    const { store: pollStore, c: pc } = counted(await FileStore.open(join(dir, "poll.jsonl")));
-    const { client: pollClient, counter } = countingClient(mock.url);
-    const pollPoller = createPoller({
-      client: pollClient,
-      store: pollStore,
-      concurrency: 64,
-      policy: { initialDelayMs: 250, maxDelayMs: 250, multiplier: 1 },
-    });
-    const m = quick ? 200 : 500;
-    const pollWaits = [];
-    await parallel(m, 32, async (i) => {
-      pollWaits.push((await pollPoller.submit("payment", request(i))).result());
-    });
-    await new Promise((r) => setTimeout(r, 1_000)); // every task has been polled at least once
-    const reads0 = counter.reads;
-    const puts0 = pc.puts;
-    cpu0 = selfCpuMicros();
-    t0 = performance.now();
-    await new Promise((r) => setTimeout(r, quick ? 1_500 : 5_000));
-    const polls = counter.reads - reads0;
-    const cpuPerPoll = (selfCpuMicros() - cpu0) / polls;
-    const pollsPerSecond = polls / ((performance.now() - t0) / 1000);
-    const writesPerPoll = (pc.puts - puts0) / polls;
-    await pollPoller.close();
-    await Promise.all(pollWaits);
-    return {
-      real,
-      cpuPerResume,
-      n,
-      m,
-      baseRss,
-      pendingRss,
-      holdPeakRss,
-      peakRss,
-      heap,
-      submitSeconds,
-      cpuPerSubmit,
-      putsPerSubmit,
-      cpuPerWrite,
-      writesPerSecond,
-      fileMb,
-      cpuPerPoll,
-      pollsPerSecond,
-      writesPerPoll,
-    };
+    const held = await holdPending({ mock, dir, n, quick, peak });
+    const writes = await measureWrites({ ...held, n });
+    await held.poller.close();
+    await Promise.all(held.waits); // released as `aborted` by close()
+    const polls = await measurePolls({ mock, dir, quick });
+    return { n, ...held.figures, putsPerSubmit: held.putsPerSubmit, ...writes, ...polls, peakRss: peak.rss };
   } finally {
     clearInterval(sampler);
     await mock.stop();

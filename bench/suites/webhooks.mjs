@@ -33,61 +33,64 @@ function receiver(onNotification) {
   );
 }
 
-export async function webhooks({ quick }) {
-  const n = quick ? 30 : 500;
-  const perSecond = quick ? 30 : 50;
-  const spec = "uniform:200:5000";
-  const mock = await startMock({ DELAY: spec });
+/** The loopback receiver, handing each notification to the poller; counts what it resolved or refused. */
+async function notificationReceiver(poller) {
+  const seen = { notifiedAt: new Map(), viaWebhook: 0, rejected: 0 }; // tracking_id → first authentic arrival
+  const hook = await receiver(async (input, at) => {
+    try {
+      const { transaction, resolved } = await poller.handleNotification(input);
+      if (transaction.tracking_id && !seen.notifiedAt.has(transaction.tracking_id))
+        seen.notifiedAt.set(transaction.tracking_id, at);
+      seen.viaWebhook += resolved.length;
+    } catch (e) {
+      seen.rejected++;
+      throw e;
+    }
+  });
+  return { hook, seen };
+}
+
+/** One paced task: submit with a notification_url, await the outcome, and measure the lag behind it. */
+async function oneTask({ poller, hook, seen, lags, kinds }, i) {
+  const tracking_id = `wh-${process.pid}-${Date.now()}-${i}`;
+  const request = {
+    amount: i + 1,
+    currency: "USD",
+    description: "bench",
+    duplicate_check: false,
+    tracking_id,
+    notification_url: hook.url,
+    credit_card: card,
+  };
+  const task = await poller.submit("payment", request);
+  const outcome = await task.result();
+  const done = performance.now();
+  kinds[outcome.kind] = (kinds[outcome.kind] ?? 0) + 1;
+  // The notification may arrive just after a poll found the outcome: wait for it (bounded), then
+  // measure; a negative lag means polling was first.
+  for (let k = 0; k < 100 && !seen.notifiedAt.has(tracking_id); k++)
+    await new Promise((r) => setTimeout(r, 20));
+  const at = seen.notifiedAt.get(tracking_id);
+  lags.push(at === undefined ? Number.NaN : done - at);
+  await poller.forget(task.id);
+}
+
+async function runLoad(n, perSecond) {
+  const mock = await startMock({ DELAY: "uniform:200:5000" });
   const keyRes = await fetch(`${mock.url}/__mock/webhooks`, {
     headers: { authorization: `Basic ${Buffer.from(`${SHOP.shopId}:${SHOP.secretKey}`).toString("base64")}` },
   });
   const { publicKey } = await keyRes.json();
   const { client, counter } = countingClient(mock.url);
   const poller = createPoller({ client, concurrency: 64, webhook: { publicKey } });
-  const notifiedAt = new Map(); // tracking_id → first authentic notification's arrival
-  let viaWebhook = 0;
-  let rejected = 0;
-  const hook = await receiver(async (input, at) => {
-    try {
-      const { transaction, resolved } = await poller.handleNotification(input);
-      if (transaction.tracking_id && !notifiedAt.has(transaction.tracking_id))
-        notifiedAt.set(transaction.tracking_id, at);
-      viaWebhook += resolved.length;
-    } catch (e) {
-      rejected++;
-      throw e;
-    }
-  });
-  const lags = [];
-  const kinds = {};
-  let usage;
+  const { hook, seen } = await notificationReceiver(poller);
+  const run = { poller, hook, seen, lags: [], kinds: {} };
   const cpu = cpuWindow([mock.pid]);
   const loop = loopMonitor();
+  let usage;
   let eventLoop;
   try {
-    await paced(n, perSecond, async (i) => {
-      const tracking_id = `wh-${process.pid}-${Date.now()}-${i}`;
-      const request = {
-        amount: i + 1,
-        currency: "USD",
-        description: "bench",
-        duplicate_check: false,
-        tracking_id,
-        notification_url: hook.url,
-        credit_card: card,
-      };
-      const task = await poller.submit("payment", request);
-      const outcome = await task.result();
-      const done = performance.now();
-      kinds[outcome.kind] = (kinds[outcome.kind] ?? 0) + 1;
-      // The notification may arrive just after a poll found the outcome: wait for it (bounded), then
-      // measure; a negative lag means polling was first.
-      for (let k = 0; k < 100 && !notifiedAt.has(tracking_id); k++)
-        await new Promise((r) => setTimeout(r, 20));
-      const at = notifiedAt.get(tracking_id);
-      lags.push(at === undefined ? Number.NaN : done - at);
-      await poller.forget(task.id);
-    });
+    await paced(n, perSecond, (i) => oneTask(run, i));
   } finally {
     usage = cpu.end();
     eventLoop = loop.end();
@@ -95,9 +98,50 @@ export async function webhooks({ quick }) {
     await hook.close();
     await mock.stop();
   }
+  const { viaWebhook, rejected } = seen;
+  return {
+    lags: run.lags,
+    kinds: run.kinds,
+    usage,
+    eventLoop,
+    viaWebhook,
+    rejected,
+    reads: counter.reads / n,
+  };
+}
+
+function lagPlot(measured) {
+  const rows = [
+    ["p50", percentile(measured, 50)],
+    ["p90", percentile(measured, 90)],
+    ["p99", percentile(measured, 99)],
+    ["max", percentile(measured, 100)],
+  ].map(([label, v]) => ({
+    label,
+    median: Math.max(0, v),
+    min: Math.max(0, v),
+    max: Math.max(0, v),
+    text: `${fmt(v, 1)} ms`,
+  }));
+  return {
+    file: "webhooks-lag.svg",
+    title: "Notification to outcome lag",
+    spec: barSpread({
+      title: "Notification → outcome lag, ms (target: p99 ≤ 50 ms)",
+      rows,
+      xTitle: "ms",
+      ref: 50,
+      refLabel: "50 ms",
+    }),
+  };
+}
+
+export async function webhooks({ quick }) {
+  const n = quick ? 30 : 500;
+  const perSecond = quick ? 30 : 50;
+  const { lags, kinds, usage, eventLoop, viaWebhook, rejected, reads } = await runLoad(n, perSecond);
   const measured = lags.filter(Number.isFinite);
   const stats = lagStats(measured);
-  const reads = counter.reads / n;
   const pollFirst = measured.filter((l) => l < 0).length;
   const starved =
     eventLoop.p99Ms > 50
@@ -131,30 +175,7 @@ export async function webhooks({ quick }) {
               .join(", "),
           ],
         ],
-        plots: [
-          {
-            file: "webhooks-lag.svg",
-            title: "Notification to outcome lag",
-            spec: barSpread({
-              title: "Notification → outcome lag, ms (target: p99 ≤ 50 ms)",
-              rows: [
-                ["p50", percentile(measured, 50)],
-                ["p90", percentile(measured, 90)],
-                ["p99", percentile(measured, 99)],
-                ["max", percentile(measured, 100)],
-              ].map(([label, v]) => ({
-                label,
-                median: Math.max(0, v),
-                min: Math.max(0, v),
-                max: Math.max(0, v),
-                text: `${fmt(v, 1)} ms`,
-              })),
-              xTitle: "ms",
-              ref: 50,
-              refLabel: "50 ms",
-            }),
-          },
-        ],
+        plots: [lagPlot(measured)],
       },
     ],
     targets: [

@@ -207,10 +207,9 @@ export async function workers({ quick }) {
   }
 }
 
-function report(runs, to, quick) {
-  const [one, two] = runs;
-  const perCore = 1e6 / two.pgCpuPerTask;
-  const tripsPerTask = (r) => r.submitTrips + r.workerTripsPerTask;
+const tripsPerTask = (r) => r.submitTrips + r.workerTripsPerTask;
+
+function drainTable(runs, quick) {
   const rows = runs.map((r) => [
     `${r.k} worker process${r.k > 1 ? "es" : ""}`,
     fmt(r.tasksPerSecond),
@@ -229,6 +228,79 @@ function report(runs, to, quick) {
     max: r.tasksPerSecond,
     text: fmt(r.tasksPerSecond),
   }));
+  return {
+    head: [
+      "workers",
+      "tasks/s",
+      "store round trips per task",
+      "worker round trips per read",
+      "reads per task",
+      "Postgres CPU µs/task",
+      "worker CPU µs/task",
+      "client connections",
+      "retried requests",
+    ],
+    rows,
+    plots: quick
+      ? []
+      : [
+          {
+            file: "workers-throughput.svg",
+            title: "Drain throughput by worker processes",
+            spec: barSpread({
+              title: "Tasks per second drained, by worker processes",
+              rows: bars,
+              xTitle: "tasks/s (one run each)",
+            }),
+          },
+        ],
+  };
+}
+
+function takeoverTable(to, quick) {
+  return {
+    caption: `**Takeover**: a worker claims a batch of ${to.held} tasks (lease ${to.leaseMs / 1000} s) and is SIGKILLed holding them; a second worker (the poller in worker mode), already started, begins work at the same moment and claims each held task once its lease has expired. The dying worker is stood in for by a process that claims through the store and then stops (bench/servers/pg-worker.mjs with HANG=1), so that it surely dies holding fresh leases. Time from the kill to each held task's outcome:`,
+    head: ["held tasks", "lease", "p50", "p99", "max"],
+    rows: [[to.held, `${fmt(to.leaseMs)} ms`, `${fmt(to.p50)} ms`, `${fmt(to.p99)} ms`, `${fmt(to.max)} ms`]],
+    plots: quick
+      ? []
+      : [
+          {
+            file: "workers-takeover.svg",
+            title: "Takeover after a killed worker",
+            spec: barSpread({
+              title: "Kill → outcome of the killed worker's tasks, ms (target ≤ lease + 1 s)",
+              rows: [
+                ["p50", to.p50],
+                ["p99", to.p99],
+                ["max", to.max],
+              ].map(([label, v]) => ({ label, median: v, min: v, max: v, text: `${fmt(v)} ms` })),
+              xTitle: "ms",
+              ref: to.leaseMs + 1000,
+              refLabel: "lease + 1 s",
+            }),
+          },
+        ],
+  };
+}
+
+function capacityNotes(one, two) {
+  const perCore = 1e6 / two.pgCpuPerTask;
+  return [
+    `**Capacity model.** With 2 workers, Postgres spent ${fmt(two.pgCpuPerTask)} µs of CPU per task (submit, claims, renewals, update, notify; about one poll per task here), so one Postgres core carries about **${fmt(perCore)} tasks/s** at one poll each. Each further poll of a task costs about ${fmt(two.tripsPerRead, 1)} worker round trips against ${fmt(tripsPerTask(two), 1)} for a whole one-poll task, so a task polled p times needs roughly 1 + ${fmt(two.tripsPerRead / tripsPerTask(two), 2)}·(p − 1) times the single-poll cost. Going from 1 to 2 worker processes changed throughput ${fmt(two.tasksPerSecond / one.tasksPerSecond, 2)}× on this 2-core machine, where Postgres, the mock and the workers share the same cores; the workers' own CPU (${fmt(two.workerCpuPerTask)} µs/task, mostly HTTP) is as large a cost as the database's.`,
+    `**Rows.** A finished task row takes about ${fmt(two.bytesPerRow)} bytes with its indexes; 1 million retained rows ≈ ${fmt((two.bytesPerRow * 1e6) / 2 ** 30, 1)} GiB. Claims go through the due-task partial index, so finished rows cost disk, not claim time; deleting rows once the application has acted (\`poller.forget\`) keeps the table at the pending set.`,
+    `**Connections.** Each worker holds at most its pool (8 here, the store's \`maxConnections\`) plus one LISTEN connection per watching process; the server held ${two.connections} client connections for 2 workers and the submitter. Postgres's default \`max_connections\` of 100 thus fits about 10 such workers; beyond that a transaction-mode pooler (PgBouncer) can carry the claim/update traffic, but LISTEN needs a direct session per process.`,
+    ...(two.submitTrips > 1.5
+      ? [
+          `**Submit cost.** Storing a new pending task took ${fmt(two.submitTrips, 1)} round trips, where PostgresStore.put's fast path (one INSERT … ON CONFLICT DO NOTHING) promises one: its \`rowCount\` is the outer \`SELECT pg_notify(...) … WHERE outcome IS NOT NULL\`, which is 0 for a pending task, so every new task also takes the read-merge-write transaction (BEGIN, SELECT … FOR UPDATE, UPDATE, COMMIT). Fixing that would cut the per-task round trips by about ${fmt(two.submitTrips - 1, 0)}.`,
+        ]
+      : []),
+    "**Beyond one server.** Shard by task id: hash(request_id) → one of N Postgres instances, each with its own tasks table and channel. A task's facts (the read-once result above all) live on one shard, so fencing and `mergeFacts` stay single-row transactions; each worker claims from every shard it serves (round-robin) and a waiter LISTENs on the shard of its task. Capacity then adds up per shard; nothing needs a cross-shard transaction.",
+  ];
+}
+
+function report(runs, to, quick) {
+  const [one, two] = runs;
   const intro = [
     `A PostgreSQL 15 server started by the bench (initdb in a temporary directory, loopback, fsync on), the mock in its own process (tasks complete after 200 ms). ${fmt(one.n)} tasks are submitted through \`@paycross/poller\` onto a \`PostgresStore\`, then 1 or 2 worker processes start together and drain them; the clock runs until the submitting process has heard every outcome through LISTEN/NOTIFY.`,
     'Each worker is `createPoller({ client, store, mode: "worker" })` with the poller\'s defaults (claim every 200 ms, lease 30 s, 32 requests in flight) in a process of its own (bench/servers/pg-worker.mjs).',
@@ -238,61 +310,7 @@ function report(runs, to, quick) {
     id: "workers",
     title: "Many workers on PostgreSQL",
     intro,
-    tables: [
-      {
-        head: [
-          "workers",
-          "tasks/s",
-          "store round trips per task",
-          "worker round trips per read",
-          "reads per task",
-          "Postgres CPU µs/task",
-          "worker CPU µs/task",
-          "client connections",
-          "retried requests",
-        ],
-        rows,
-        plots: quick
-          ? []
-          : [
-              {
-                file: "workers-throughput.svg",
-                title: "Drain throughput by worker processes",
-                spec: barSpread({
-                  title: "Tasks per second drained, by worker processes",
-                  rows: bars,
-                  xTitle: "tasks/s (one run each)",
-                }),
-              },
-            ],
-      },
-      {
-        caption: `**Takeover**: a worker claims a batch of ${to.held} tasks (lease ${to.leaseMs / 1000} s) and is SIGKILLed holding them; a second worker (the poller in worker mode), already started, begins work at the same moment and claims each held task once its lease has expired. The dying worker is stood in for by a process that claims through the store and then stops (bench/servers/pg-worker.mjs with HANG=1), so that it surely dies holding fresh leases. Time from the kill to each held task's outcome:`,
-        head: ["held tasks", "lease", "p50", "p99", "max"],
-        rows: [
-          [to.held, `${fmt(to.leaseMs)} ms`, `${fmt(to.p50)} ms`, `${fmt(to.p99)} ms`, `${fmt(to.max)} ms`],
-        ],
-        plots: quick
-          ? []
-          : [
-              {
-                file: "workers-takeover.svg",
-                title: "Takeover after a killed worker",
-                spec: barSpread({
-                  title: "Kill → outcome of the killed worker's tasks, ms (target ≤ lease + 1 s)",
-                  rows: [
-                    ["p50", to.p50],
-                    ["p99", to.p99],
-                    ["max", to.max],
-                  ].map(([label, v]) => ({ label, median: v, min: v, max: v, text: `${fmt(v)} ms` })),
-                  xTitle: "ms",
-                  ref: to.leaseMs + 1000,
-                  refLabel: "lease + 1 s",
-                }),
-              },
-            ],
-      },
-    ],
+    tables: [drainTable(runs, quick), takeoverTable(to, quick)],
     targets: [
       target("takeover after a killed worker ≤ lease + 1 s (issue 12)", {
         value: to.max,
@@ -300,17 +318,7 @@ function report(runs, to, quick) {
         shown: `max ${fmt(to.max)} ms (lease ${fmt(to.leaseMs)} ms)`,
       }),
     ],
-    notes: [
-      `**Capacity model.** With 2 workers, Postgres spent ${fmt(two.pgCpuPerTask)} µs of CPU per task (submit, claims, renewals, update, notify; about one poll per task here), so one Postgres core carries about **${fmt(perCore)} tasks/s** at one poll each. Each further poll of a task costs about ${fmt(two.tripsPerRead, 1)} worker round trips against ${fmt(tripsPerTask(two), 1)} for a whole one-poll task, so a task polled p times needs roughly 1 + ${fmt(two.tripsPerRead / tripsPerTask(two), 2)}·(p − 1) times the single-poll cost. Going from 1 to 2 worker processes changed throughput ${fmt(two.tasksPerSecond / one.tasksPerSecond, 2)}× on this 2-core machine, where Postgres, the mock and the workers share the same cores; the workers' own CPU (${fmt(two.workerCpuPerTask)} µs/task, mostly HTTP) is as large a cost as the database's.`,
-      `**Rows.** A finished task row takes about ${fmt(two.bytesPerRow)} bytes with its indexes; 1 million retained rows ≈ ${fmt((two.bytesPerRow * 1e6) / 2 ** 30, 1)} GiB. Claims go through the due-task partial index, so finished rows cost disk, not claim time; deleting rows once the application has acted (\`poller.forget\`) keeps the table at the pending set.`,
-      `**Connections.** Each worker holds at most its pool (8 here, the store's \`maxConnections\`) plus one LISTEN connection per watching process; the server held ${two.connections} client connections for 2 workers and the submitter. Postgres's default \`max_connections\` of 100 thus fits about 10 such workers; beyond that a transaction-mode pooler (PgBouncer) can carry the claim/update traffic, but LISTEN needs a direct session per process.`,
-      ...(two.submitTrips > 1.5
-        ? [
-            `**Submit cost.** Storing a new pending task took ${fmt(two.submitTrips, 1)} round trips, where PostgresStore.put's fast path (one INSERT … ON CONFLICT DO NOTHING) promises one: its \`rowCount\` is the outer \`SELECT pg_notify(...) … WHERE outcome IS NOT NULL\`, which is 0 for a pending task, so every new task also takes the read-merge-write transaction (BEGIN, SELECT … FOR UPDATE, UPDATE, COMMIT). Fixing that would cut the per-task round trips by about ${fmt(two.submitTrips - 1, 0)}.`,
-          ]
-        : []),
-      "**Beyond one server.** Shard by task id: hash(request_id) → one of N Postgres instances, each with its own tasks table and channel. A task's facts (the read-once result above all) live on one shard, so fencing and `mergeFacts` stay single-row transactions; each worker claims from every shard it serves (round-robin) and a waiter LISTENs on the shard of its task. Capacity then adds up per shard; nothing needs a cross-shard transaction.",
-    ],
+    notes: capacityNotes(one, two),
     data: { runs, takeover: to },
   };
 }

@@ -13,17 +13,6 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
  * listed one growing) fails. Shrinks to nothing as the owners split them; a fixed entry must be removed.
  */
 const KNOWN: Record<string, string> = {
-  // h-perfcp (bench suites, the client): one function per suite or factory, to be split by its owner.
-  "bench/suites/conformance.mjs function conformance": "h-perfcp: the conformance suite in one function",
-  "bench/suites/scale.mjs function measure": "h-perfcp: the scale suite's measurement in one function",
-  "bench/suites/webhooks.mjs function webhooks": "h-perfcp: the webhooks suite in one function",
-  "bench/suites/workers.mjs function report": "h-perfcp: the workers suite's report in one function",
-  "packages/client/src/async.ts function createAsyncApi": "h-perfcp: 88 lines",
-  "packages/client/src/client.ts function clientFor":
-    "h-perfcp: createClient's body (83 lines before the seam too)",
-  "packages/client/test/client.test.ts file": "h-perfcp: 434 lines of client tests in one file",
-  // h-perfmock
-  "bench/suites/gateway.mjs function gateway": "h-perfmock: the gateway suite in one function",
   // h-pg
   "packages/poller-postgres/test/chaos.test.ts function callback of it": "h-pg: one 207-line chaos test",
   // A describe() factory: the store contract's tests grouped in one function (a grouping, like describe).

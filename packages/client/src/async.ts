@@ -119,17 +119,16 @@ function taskUrlResolver(baseUrl: string, trustedOrigins: string[], redact: Reda
   };
 }
 
-export function createAsyncApi(deps: AsyncDeps): AsyncApi {
-  const { core, baseUrl } = deps;
-  const ctxOf = (res: RawResponse, method: string, url: string): RequestContext => ({
-    method,
-    url,
-    idempotencyKey: res.idempotencyKey,
-    redact: core.options.redact,
-  });
-  const resolve = taskUrlResolver(baseUrl, deps.trustedOrigins, core.options.redact);
+const ctxOf = (redact: Redactor, res: RawResponse, method: string, url: string): RequestContext => ({
+  method,
+  url,
+  idempotencyKey: res.idempotencyKey,
+  redact,
+});
 
-  const submit = async (
+/** Sends a submit and checks the gateway accepted a task: the answer must name it and its two URLs. */
+function taskSubmitter(deps: AsyncDeps) {
+  return async (
     method: "GET" | "POST",
     path: string,
     request: unknown,
@@ -144,10 +143,18 @@ export function createAsyncApi(deps: AsyncDeps): AsyncApi {
       typeof body.status_url !== "string" ||
       typeof body.response_url !== "string"
     ) {
-      throw invalidAnswer(ctxOf(res, method, baseUrl + path), res, "request_id, status_url and response_url");
+      const ctx = ctxOf(deps.core.options.redact, res, method, deps.baseUrl + path);
+      throw invalidAnswer(ctx, res, "request_id, status_url and response_url");
     }
     return { ...(body as unknown as AsyncTaskAccepted), idempotencyKey: res.idempotencyKey };
   };
+}
+
+export function createAsyncApi(deps: AsyncDeps): AsyncApi {
+  const { core, baseUrl } = deps;
+  const redact = core.options.redact;
+  const resolve = taskUrlResolver(baseUrl, deps.trustedOrigins, redact);
+  const submit = taskSubmitter(deps);
 
   // Status and result answers are data in every status (404 unknown, 425, a read-once error), so no
   // status is turned into an exception here.
@@ -175,7 +182,8 @@ export function createAsyncApi(deps: AsyncDeps): AsyncApi {
       const res = await read(url, opts, "idempotent");
       const v = classifyStatus(res.status, res.body, idFromUrl(url));
       if (v.state === "error") throw core.errorFor(res, "GET", url);
-      if (v.state === "invalid") throw invalidAnswer(ctxOf(res, "GET", url), res, "a known task status");
+      if (v.state === "invalid")
+        throw invalidAnswer(ctxOf(redact, res, "GET", url), res, "a known task status");
       if (v.state !== "completed") return v;
       const response_url = v.response_url ?? resolve(v.request_id, "result");
       return { state: "completed", request_id: v.request_id, response_url };
@@ -192,7 +200,7 @@ export function createAsyncApi(deps: AsyncDeps): AsyncApi {
         case "completed":
           return { state: "completed", status: 200, data: v.body as AsyncResultBody };
         case "invalid":
-          throw invalidAnswer(ctxOf(res, "GET", url), res, "a JSON object");
+          throw invalidAnswer(ctxOf(redact, res, "GET", url), res, "a JSON object");
         case "not_served":
           throw core.errorFor(res, "GET", url);
         default:

@@ -184,22 +184,9 @@ export function createClient(options: ClientOptions): PayCrossClient {
   return clientFor(options, OPERATIONS);
 }
 
-/** Seam (exported by `@paycross/client/internal` only): the client of another catalogue, e.g. a test's copy. */
-export function clientFor(options: ClientOptions, catalogue: Catalogue): PayCrossClient {
-  const { core, baseUrl, redact } = buildCore(options);
-  const ensureOk = (res: RawResponse, method: string, url: string) => {
-    if (res.status < 200 || res.status > 299) throw core.errorFor(res, method, url);
-    return res;
-  };
-  const ctxOf = (res: RawResponse, method: string, url: string): RequestContext => ({
-    method,
-    url,
-    idempotencyKey: res.idempotencyKey,
-    redact,
-  });
-
-  /** CallOptions → one request through the pipeline; POSTs always carry an idempotency key. */
-  const call: CallFn = async (method, path, opts = {}, extra = {}) => {
+/** CallOptions → one request through the pipeline; POSTs always carry an idempotency key. */
+function callThrough(core: HttpCore, baseUrl: string): CallFn {
+  return async (method, path, opts = {}, extra = {}) => {
     const url = path.startsWith("http") ? path : baseUrl + path;
     const idempotencyKey =
       method !== "POST"
@@ -219,9 +206,19 @@ export function clientFor(options: ClientOptions, catalogue: Catalogue): PayCros
       retry: extra.retry ?? "idempotent",
       maxRetries: opts.maxRetries,
     });
-    return extra.anyStatus ? res : ensureOk(res, method, url);
+    if (extra.anyStatus || (res.status >= 200 && res.status <= 299)) return res;
+    throw core.errorFor(res, method, url);
   };
+}
 
+/** Each answer read by the schema the catalogue promises for it. */
+function answerReader(redact: Redactor) {
+  const ctxOf = (res: RawResponse, method: string, url: string): RequestContext => ({
+    method,
+    url,
+    idempotencyKey: res.idempotencyKey,
+    redact,
+  });
   const asTransaction = (res: RawResponse, method: string, url: string): TransactionResult => {
     const data = res.body as TransactionResponse | undefined;
     if (
@@ -234,9 +231,7 @@ export function clientFor(options: ClientOptions, catalogue: Catalogue): PayCros
     }
     return { transaction: data.transaction, data, idempotencyKey: res.idempotencyKey };
   };
-
-  // Each answer read by the schema the catalogue promises for it.
-  const read = (schema: string, res: RawResponse, method: string, url: string) => {
+  return (schema: string, res: RawResponse, method: string, url: string) => {
     if (schema === "TransactionResponse") return asTransaction(res, method, url);
     const data = res.body as TransactionListResponse | BalanceResponse | undefined;
     if (schema === "TransactionListResponse") {
@@ -246,6 +241,13 @@ export function clientFor(options: ClientOptions, catalogue: Catalogue): PayCros
     }
     return { data, idempotencyKey: res.idempotencyKey };
   };
+}
+
+/** Seam (exported by `@paycross/client/internal` only): the client of another catalogue, e.g. a test's copy. */
+export function clientFor(options: ClientOptions, catalogue: Catalogue): PayCrossClient {
+  const { core, baseUrl, redact } = buildCore(options);
+  const call = callThrough(core, baseUrl);
+  const read = answerReader(redact);
   // Every named method, derived from the catalogue: a GET takes the id its path names, a POST a request.
   const methods = eachOperation((op, name) => {
     const headers = OPERATION_HEADERS[name];

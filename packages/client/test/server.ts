@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { text } from "node:stream/consumers";
 
 export interface Seen {
   method: string;
@@ -16,15 +17,15 @@ export async function scriptedServer() {
   const queue: Handler[] = [];
   let fallback: Handler = (_req, res) => json(res, 200, { transaction: tx() });
   const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => {
-      body += c;
-    });
-    req.on("end", () => {
-      const s = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body };
-      seen.push(s);
-      (queue.shift() ?? fallback)(s, res);
-    });
+    // A request the client aborts mid-body is dropped, never an unhandled rejection.
+    text(req).then(
+      (body) => {
+        const s = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body };
+        seen.push(s);
+        (queue.shift() ?? fallback)(s, res);
+      },
+      () => res.destroy(),
+    );
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

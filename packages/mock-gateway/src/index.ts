@@ -10,4 +10,5 @@ export {
   startMockGateway,
 } from "./server.js";
 export { RESULT_RETENTION_MS } from "./state/tasks.js";
+export * from "./test-payments.js";
 export type { WebhookDelivery, WebhookOptions } from "./webhooks.js";

@@ -6,7 +6,9 @@ import {
   type MockGateway,
   type MockGatewayOptions,
   startMockGateway,
-  TEST_CARDS,
+  type TEST_CARDS,
+  testCard,
+  testPayment,
 } from "../src/index.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read whatever fields an answer has
@@ -61,26 +63,11 @@ export function expectConforms(operationId: string, status: number, body: unknow
   ).toEqual([]);
 }
 
-export const card = (outcome: keyof typeof TEST_CARDS = "successful") => ({
-  number: TEST_CARDS[outcome],
-  verification_value: "123",
-  holder: "John Doe",
-  exp_month: "05",
-  exp_year: "2030",
-});
+/** The mock's test card for an outcome (the builder the mock exports; testkit re-exports it). */
+export const card = testCard;
 
-let seq = 0;
-/** A payment request with a fresh amount and no duplicate check (tested on its own). */
+/** A payment request with a fresh amount and tracking id and no duplicate check (tested on its own). */
 export const payment = (
   outcome: keyof typeof TEST_CARDS = "successful",
   extra: Record<string, unknown> = {},
-) => ({
-  amount: 100 + seq++,
-  currency: "USD",
-  description: "Order",
-  tracking_id: `order-${seq}`,
-  test: true,
-  duplicate_check: false,
-  credit_card: card(outcome),
-  ...extra,
-});
+) => testPayment(outcome, { duplicate_check: false, ...extra });

@@ -6,7 +6,7 @@ export {
   testCard,
   testPayment,
   uniqueTrackingId,
-} from "./builders.js";
+} from "@paycross/mock-gateway";
 export {
   type HostileBehaviour,
   type HostileRequest,

@@ -1,12 +1,9 @@
 /**
- * Request builders for tests: a card for each test outcome of the mock gateway (the mock's own table, not
- * a copy) and payments whose `tracking_id` and amount are unique per process run, so that a test (or a
- * README example) can be run again at once without tripping the gateway's duplicate check.
+ * Request builders over the test cards, for tests and examples against this mock (testkit re-exports
+ * them; the mock's own tests use them too, which is why they live here and not in testkit).
  */
 import { randomUUID } from "node:crypto";
-import { type CardOutcome, TEST_CARDS } from "@paycross/mock-gateway";
-
-export { type CardOutcome, TEST_CARDS };
+import { type CardOutcome, TEST_CARDS } from "./cards.js";
 
 export interface TestCard {
   number: string;
@@ -16,7 +13,7 @@ export interface TestCard {
   exp_year: string;
 }
 
-/** The mock's test card whose number decides `outcome`. */
+/** The test card whose number decides `outcome` (for tests and examples against this mock). */
 export function testCard(outcome: CardOutcome = "successful"): TestCard {
   return {
     number: TEST_CARDS[outcome],
@@ -46,7 +43,10 @@ export interface TestPayment {
   [field: string]: unknown;
 }
 
-/** A payment (or authorization) request for the mock: unique tracking id and amount, the outcome's card. */
+/**
+ * A payment (or authorization) request with the outcome's test card and a tracking id and amount unique
+ * per run, so that a test or an example can run again at once without tripping the duplicate check.
+ */
 export function testPayment(outcome: CardOutcome = "successful", extra: Record<string, unknown> = {}) {
   const payment: TestPayment = {
     amount: 100 + (seq % 100_000),
