@@ -98,6 +98,28 @@ describe("multi-worker chaos on PostgresStore", () => {
       env.CHAOS_TRACE = "1";
       // Every worker's gateway requests, by task and worker pid (epoch ms): step (c) of a takeover.
       const requests = new Map<string, number[]>();
+      // Each request → stored span, by worker: how many slots a worker had busy at a given moment.
+      const busy: Array<{ pid: number; from: number; to: number }> = [];
+      // Each worker's claims (start, duration, room): whether a worker with room claimed while a lease was expired.
+      const claims: Array<{ pid: number; at: number; ms: number; room: number }> = [];
+      const claimsIn = (from: number, to: number) => {
+        const n = new Map<number, { n: number; maxMs: number; minRoom: number }>();
+        for (const c of claims)
+          if (c.at + c.ms >= from && c.at <= to) {
+            const x = n.get(c.pid) ?? { n: 0, maxMs: 0, minRoom: 99 };
+            n.set(c.pid, {
+              n: x.n + 1,
+              maxMs: Math.max(x.maxMs, c.ms),
+              minRoom: Math.min(x.minRoom, c.room),
+            });
+          }
+        return Object.fromEntries(n);
+      };
+      const busyAt = (t: number) => {
+        const n = new Map<number, number>();
+        for (const b of busy) if (b.from <= t && t < b.to) n.set(b.pid, (n.get(b.pid) ?? 0) + 1);
+        return Object.fromEntries(n);
+      };
       const trace = (c: ChildProcess) => {
         let rest = "";
         c.stdout!.on("data", (b: Buffer) => {
@@ -105,6 +127,10 @@ describe("multi-worker chaos on PostgresStore", () => {
           rest = lines.pop()!;
           for (const l of lines) {
             const [tag, id, at] = l.split(" ");
+            if (tag === "cl")
+              claims.push({ pid: c.pid!, at: Number(id), ms: Number(at), room: Number(l.split(" ")[3]) });
+            if (tag === "st" && id)
+              busy.push({ pid: c.pid!, from: requests.get(`${id}:${c.pid}`)?.at(-1) ?? 0, to: Number(at) });
             if (tag !== "req" || !id) continue;
             const key = `${id}:${c.pid}`;
             const list = requests.get(key) ?? [];
@@ -291,7 +317,10 @@ describe("multi-worker chaos on PostgresStore", () => {
               .sort((x, y) => y.b - x.b)
               .slice(0, 8)
               .map((s) => [s.kill, s.b]),
-          ),
+          ) +
+          `; busy slots by worker pid at the 3 slowest expiries: ${JSON.stringify(steps.slice(0, 3).map((s) => busyAt(s.claimedAt - s.b)))}` +
+          `; claims by worker pid (count, longest ms, least room) between expiry and claim, 3 slowest: ${JSON.stringify(steps.slice(0, 3).map((s) => claimsIn(s.claimedAt - s.b, s.claimedAt)))}` +
+          `, at the median one: ${JSON.stringify(busyAt(steps[steps.length >> 1]!.claimedAt - steps[steps.length >> 1]!.b))}`,
       );
       console.log(
         `chaos: ${TASKS} tasks in ${seconds.toFixed(1)} s (${(TASKS / seconds).toFixed(0)} tasks/s), ${kills} kills, ` +
@@ -327,9 +356,9 @@ describe("multi-worker chaos on PostgresStore", () => {
       }
       expect(outside).toEqual([]);
       expect(kills).toBeGreaterThan(0);
-      // The takeover bound (≤ TTL + one claim interval after the lease expires) is asserted by
-      // takeover.test.ts, where the workers have room. Here it is reported: when every worker is saturated
-      // (two shared cores), a dead worker's tasks wait behind the backlog like any due task.
+      // The takeover bound, from the kill: ≤ TTL + 1 s (the issue's "TTL + one poll"). takeover.test.ts
+      // asserts step (b) where the workers have room. Here it is reported: expired leases are claimed
+      // first, but only when a worker has a free slot, and on two shared cores they all may be busy.
       if (process.env.CHAOS_STRICT_TAKEOVER)
         expect(Math.max(...takeovers)).toBeLessThanOrEqual(TTL_MS + 1_000);
     },
