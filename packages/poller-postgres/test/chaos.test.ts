@@ -129,8 +129,9 @@ describe("multi-worker chaos on PostgresStore", () => {
             const [tag, id, at] = l.split(" ");
             if (tag === "cl")
               claims.push({ pid: c.pid!, at: Number(id), ms: Number(at), room: Number(l.split(" ")[3]) });
-            if (tag === "st" && id)
-              busy.push({ pid: c.pid!, from: requests.get(`${id}:${c.pid}`)?.at(-1) ?? 0, to: Number(at) });
+            // A stored state without a request before it (a deferred first look) is not a busy span.
+            const from = tag === "st" && id ? requests.get(`${id}:${c.pid}`)?.at(-1) : undefined;
+            if (from !== undefined) busy.push({ pid: c.pid!, from, to: Number(at) });
             if (tag !== "req" || !id) continue;
             const key = `${id}:${c.pid}`;
             const list = requests.get(key) ?? [];
