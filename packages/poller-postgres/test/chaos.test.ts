@@ -191,7 +191,9 @@ describe("multi-worker chaos on PostgresStore", () => {
       // A takeover, measured from the kill (the issue: taken over "within TTL + one poll"), in three steps:
       // (a) kill → the killed holder's lease expiry, (b) expiry → another worker's claim (claimed_at, both on
       // the database clock), (c) that claim → the new holder's next gateway request (same host clock).
-      type Held = { id: string; token: string; expires: Date };
+      type Held = { id: string; token: string; expires: Date; owner: string };
+      const diagnosed = new Set<string>();
+      const lateRows: Array<{ locked: boolean; dueAfterExpiryMs: number; ownerChanged: boolean }> = [];
       const steps: Array<{
         id: string;
         kill: number;
@@ -210,10 +212,37 @@ describe("multi-worker chaos on PostgresStore", () => {
             c: Date;
             phase: string;
             o: string;
+            t: Date;
+            np: Date | null;
           }>(
-            "SELECT id, fencing_token AS token, phase, claimed_at AS c, lease_owner AS o FROM paycross.tasks WHERE id = ANY($1)",
+            "SELECT id, fencing_token AS token, phase, claimed_at AS c, lease_owner AS o, now() AS t, next_poll_at AS np FROM paycross.tasks WHERE id = ANY($1)",
             [[...pending.keys()]],
           );
+          // A task still unclaimed 1 s after its lease expired: is its row locked, or due later than that?
+          const late = now.filter((r) => {
+            const h = pending.get(r.id)!;
+            return (
+              Number(r.token) <= Number(h.token) &&
+              r.phase !== "done" &&
+              !diagnosed.has(r.id) &&
+              r.t.getTime() > h.expires.getTime() + 1_000
+            );
+          });
+          if (late.length > 0) {
+            const free = await admin.query<{ id: string }>(
+              "SELECT id FROM paycross.tasks WHERE id = ANY($1) FOR KEY SHARE SKIP LOCKED",
+              [late.map((r) => r.id)],
+            );
+            const unlocked = new Set(free.rows.map((r) => r.id));
+            for (const r of late) {
+              diagnosed.add(r.id);
+              lateRows.push({
+                locked: !unlocked.has(r.id),
+                dueAfterExpiryMs: (r.np?.getTime() ?? Number.NaN) - pending.get(r.id)!.expires.getTime(),
+                ownerChanged: r.o !== pending.get(r.id)!.owner,
+              });
+            }
+          }
           for (const r of now) {
             const h = pending.get(r.id)!;
             if (Number(r.token) > Number(h.token)) {
@@ -253,7 +282,7 @@ describe("multi-worker chaos on PostgresStore", () => {
           victim.kill("SIGKILL");
           await once(victim, "exit");
           const held = await admin.query<Held>(
-            "SELECT id, fencing_token AS token, lease_expires_at AS expires FROM paycross.tasks WHERE lease_owner LIKE $1 AND phase <> 'done'",
+            "SELECT id, fencing_token AS token, lease_expires_at AS expires, lease_owner AS owner FROM paycross.tasks WHERE lease_owner LIKE $1 AND phase <> 'done'",
             [`%:${victim.pid}:%`],
           );
           for (const r of held.rows) heldAtKill.add(r.id);
@@ -321,6 +350,9 @@ describe("multi-worker chaos on PostgresStore", () => {
           ) +
           `; busy slots by worker pid at the 3 slowest expiries: ${JSON.stringify(steps.slice(0, 3).map((s) => busyAt(s.claimedAt - s.b)))}` +
           `; claims by worker pid (count, longest ms, least room) between expiry and claim, 3 slowest: ${JSON.stringify(steps.slice(0, 3).map((s) => claimsIn(s.claimedAt - s.b, s.claimedAt)))}` +
+          `; unclaimed 1 s after expiry: ${lateRows.length} tasks, ${lateRows.filter((r) => r.locked).length} row-locked, ` +
+          `${lateRows.filter((r) => r.dueAfterExpiryMs > 0).length} due after their expiry (max ${Math.max(0, ...lateRows.map((r) => r.dueAfterExpiryMs))} ms), ` +
+          `${lateRows.filter((r) => r.ownerChanged).length} with another owner` +
           `, at the median one: ${JSON.stringify(busyAt(steps[steps.length >> 1]!.claimedAt - steps[steps.length >> 1]!.b))}`,
       );
       console.log(
