@@ -65,6 +65,14 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
     backfill: backfillKeys,
   },
+  {
+    version: 3,
+    name: "an index of leased tasks, so that expired leases are claimed first",
+    // Few rows (at most the workers' concurrency): claim reads expired leases from it before due tasks.
+    sql: (s) => `
+      CREATE INDEX tasks_leased ON ${s}.tasks (next_poll_at) WHERE lease_owner IS NOT NULL AND phase <> 'done';
+    `,
+  },
 ];
 
 /** Sets tracking_id and uid on the rows written before migration 2, a batch at a time. */

@@ -52,13 +52,19 @@ export const lockRow = (t: string) => `
 
 /**
  * Leases up to $2 due tasks to $1 for $3 ms. A leased row's next_poll_at is its lease expiry, so an
- * expired lease is simply due again. Taking over a lease that was never released (its holder killed or
+ * expired lease is simply due again. Expired leases come first (index tasks_leased): a dead worker's
+ * tasks would otherwise queue behind every task due earlier, and a saturated pool would take them over
+ * only after its whole backlog. Taking over a lease that was never released (its holder killed or
  * stalled) records until when that holder may still bring a fact: its expiry plus the grace ($4 ms).
  */
 export const claim = (t: string) => `
-  WITH due AS (
-    SELECT id FROM ${t} WHERE phase <> 'done' AND next_poll_at <= now()
-    ORDER BY next_poll_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+  WITH expired AS (
+    SELECT id FROM ${t} WHERE lease_owner IS NOT NULL AND phase <> 'done' AND next_poll_at <= now()
+    ORDER BY next_poll_at LIMIT $2 FOR UPDATE SKIP LOCKED),
+  rest AS (
+    SELECT id FROM ${t} WHERE lease_owner IS NULL AND phase <> 'done' AND next_poll_at <= now()
+    ORDER BY next_poll_at LIMIT greatest(0, $2 - (SELECT count(*) FROM expired)) FOR UPDATE SKIP LOCKED),
+  due AS (SELECT id FROM expired UNION ALL SELECT id FROM rest)
   UPDATE ${t} t SET lease_owner = $1, lease_expires_at = now() + ${ms("$3")},
     next_poll_at = now() + ${ms("$3")}, fencing_token = t.fencing_token + 1, claimed_at = now(),
     facts_pending_until = CASE WHEN t.lease_owner IS NULL THEN t.facts_pending_until

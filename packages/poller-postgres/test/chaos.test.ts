@@ -95,12 +95,58 @@ describe("multi-worker chaos on PostgresStore", () => {
         policy: POLICY,
         factGraceMs: 5_000,
       });
+      env.CHAOS_TRACE = "1";
+      // Every worker's gateway requests, by task and worker pid (epoch ms): step (c) of a takeover.
+      const requests = new Map<string, number[]>();
+      // Each request → stored span, by worker: how many slots a worker had busy at a given moment.
+      const busy: Array<{ pid: number; from: number; to: number }> = [];
+      // Each worker's claims (start, duration, room): whether a worker with room claimed while a lease was expired.
+      const claims: Array<{ pid: number; at: number; ms: number; room: number }> = [];
+      const claimsIn = (from: number, to: number) => {
+        const n = new Map<number, { n: number; maxMs: number; minRoom: number }>();
+        for (const c of claims)
+          if (c.at + c.ms >= from && c.at <= to) {
+            const x = n.get(c.pid) ?? { n: 0, maxMs: 0, minRoom: 99 };
+            n.set(c.pid, {
+              n: x.n + 1,
+              maxMs: Math.max(x.maxMs, c.ms),
+              minRoom: Math.min(x.minRoom, c.room),
+            });
+          }
+        return Object.fromEntries(n);
+      };
+      const busyAt = (t: number) => {
+        const n = new Map<number, number>();
+        for (const b of busy) if (b.from <= t && t < b.to) n.set(b.pid, (n.get(b.pid) ?? 0) + 1);
+        return Object.fromEntries(n);
+      };
+      const trace = (c: ChildProcess) => {
+        let rest = "";
+        c.stdout!.on("data", (b: Buffer) => {
+          const lines = (rest + String(b)).split("\n");
+          rest = lines.pop()!;
+          for (const l of lines) {
+            const [tag, id, at] = l.split(" ");
+            if (tag === "cl")
+              claims.push({ pid: c.pid!, at: Number(id), ms: Number(at), room: Number(l.split(" ")[3]) });
+            // A stored state without a request before it (a deferred first look) is not a busy span.
+            const from = tag === "st" && id ? requests.get(`${id}:${c.pid}`)?.at(-1) : undefined;
+            if (from !== undefined) busy.push({ pid: c.pid!, from, to: Number(at) });
+            if (tag !== "req" || !id) continue;
+            const key = `${id}:${c.pid}`;
+            const list = requests.get(key) ?? [];
+            list.push(Number(at));
+            requests.set(key, list);
+          }
+        });
+      };
       const startWorker = async (): Promise<ChildProcess> => {
         const c = spawn(process.execPath, [WORKER_SCRIPT], { env, stdio: ["ignore", "pipe", "inherit"] });
         children.add(c);
         c.once("exit", () => children.delete(c));
         const [line] = (await once(c.stdout!, "data")) as [Buffer];
         if (!String(line).includes("ready")) throw new Error(`worker said ${line}`);
+        trace(c);
         return c;
       };
       const workers = await Promise.all([startWorker(), startWorker(), startWorker()]);
@@ -142,19 +188,77 @@ describe("multi-worker chaos on PostgresStore", () => {
       };
       const submitted = Promise.all(Array.from({ length: 32 }, submitter));
 
-      const watchTakeover = async (rows: Array<{ id: string; token: string }>, killedAt: number) => {
-        const pending = new Map(rows.map((r) => [r.id, Number(r.token)]));
+      // A takeover, measured from the kill (the issue: taken over "within TTL + one poll"), in three steps:
+      // (a) kill → the killed holder's lease expiry, (b) expiry → another worker's claim (claimed_at, both on
+      // the database clock), (c) that claim → the new holder's next gateway request (same host clock).
+      type Held = { id: string; token: string; expires: Date; owner: string };
+      const diagnosed = new Set<string>();
+      const lateRows: Array<{ locked: boolean; dueAfterExpiryMs: number; ownerChanged: boolean }> = [];
+      const steps: Array<{
+        id: string;
+        kill: number;
+        a: number;
+        b: number;
+        claimedAt: number;
+        owner: string;
+      }> = [];
+      const watchTakeover = async (rows: Held[], killedAt: number, kill: number) => {
+        const pending = new Map(rows.map((r) => [r.id, r]));
         const end = Date.now() + 60_000;
         while (pending.size > 0 && Date.now() < end) {
-          const { rows: now } = await admin.query<{ id: string; token: string; t: Date; phase: string }>(
-            "SELECT id, fencing_token AS token, phase, now() AS t FROM paycross.tasks WHERE id = ANY($1)",
+          const { rows: now } = await admin.query<{
+            id: string;
+            token: string;
+            c: Date;
+            phase: string;
+            o: string;
+            t: Date;
+            np: Date | null;
+          }>(
+            "SELECT id, fencing_token AS token, phase, claimed_at AS c, lease_owner AS o, now() AS t, next_poll_at AS np FROM paycross.tasks WHERE id = ANY($1)",
             [[...pending.keys()]],
           );
-          for (const r of now)
-            if (Number(r.token) > pending.get(r.id)!) {
-              takeovers.push(r.t.getTime() - killedAt);
+          // A task still unclaimed 1 s after its lease expired: is its row locked, or due later than that?
+          const late = now.filter((r) => {
+            const h = pending.get(r.id)!;
+            return (
+              Number(r.token) <= Number(h.token) &&
+              r.phase !== "done" &&
+              !diagnosed.has(r.id) &&
+              r.t.getTime() > h.expires.getTime() + 1_000
+            );
+          });
+          if (late.length > 0) {
+            const free = await admin.query<{ id: string }>(
+              "SELECT id FROM paycross.tasks WHERE id = ANY($1) FOR KEY SHARE SKIP LOCKED",
+              [late.map((r) => r.id)],
+            );
+            const unlocked = new Set(free.rows.map((r) => r.id));
+            for (const r of late) {
+              diagnosed.add(r.id);
+              lateRows.push({
+                locked: !unlocked.has(r.id),
+                dueAfterExpiryMs: (r.np?.getTime() ?? Number.NaN) - pending.get(r.id)!.expires.getTime(),
+                ownerChanged: r.o !== pending.get(r.id)!.owner,
+              });
+            }
+          }
+          for (const r of now) {
+            const h = pending.get(r.id)!;
+            if (Number(r.token) > Number(h.token)) {
+              const expiry = h.expires.getTime();
+              takeovers.push(r.c.getTime() - killedAt);
+              steps.push({
+                id: r.id,
+                kill,
+                a: expiry - killedAt,
+                b: r.c.getTime() - expiry,
+                claimedAt: r.c.getTime(),
+                owner: r.o ?? "",
+              });
               pending.delete(r.id);
             } else if (r.phase === "done") pending.delete(r.id); // its last statement committed as it died
+          }
           await new Promise((r) => setTimeout(r, 25));
         }
         for (const _ of pending) takeovers.push(Number.POSITIVE_INFINITY);
@@ -177,14 +281,14 @@ describe("multi-worker chaos on PostgresStore", () => {
           const before = await admin.query<{ now: Date }>("SELECT now()");
           victim.kill("SIGKILL");
           await once(victim, "exit");
-          const held = await admin.query<{ id: string; token: string }>(
-            "SELECT id, fencing_token AS token FROM paycross.tasks WHERE lease_owner LIKE $1 AND phase <> 'done'",
+          const held = await admin.query<Held>(
+            "SELECT id, fencing_token AS token, lease_expires_at AS expires, lease_owner AS owner FROM paycross.tasks WHERE lease_owner LIKE $1 AND phase <> 'done'",
             [`%:${victim.pid}:%`],
           );
           for (const r of held.rows) heldAtKill.add(r.id);
           const killedAt = before.rows[0]!.now.getTime();
           workers[k] = await startWorker();
-          watchers.push(watchTakeover(held.rows, killedAt));
+          watchers.push(watchTakeover(held.rows, killedAt, kills));
         }
       })();
       let resolved = 0;
@@ -216,6 +320,41 @@ describe("multi-worker chaos on PostgresStore", () => {
       // Takeover after each kill within TTL + 1 s (asserted below).
       const p50 = percentile(takeovers, 50);
       const p99 = percentile(takeovers, 99);
+      // (c) by the new holder (owner "<host>:<pid>:<uuid>", as the watcher saw it); the claim's database
+      // clock and the worker's Date.now() are this host's clock (a few ms of slack).
+      const toRequest = steps.map((s) =>
+        // Released already (owner unknown): the first request by any worker after the claim.
+        (s.owner
+          ? (requests.get(`${s.id}:${s.owner.split(":").at(-2)}`) ?? [])
+          : [...requests].flatMap(([k, v]) => (k.startsWith(`${s.id}:`) ? v : [])).sort((x, y) => x - y)
+        ).find((t) => t >= s.claimedAt - 5),
+      );
+      const c = toRequest.flatMap((t, i) => (t === undefined ? [] : [t - steps[i]!.claimedAt]));
+      const split = (name: string, xs: number[]) =>
+        `${name} p50 ${percentile(xs, 50)} / p99 ${percentile(xs, 99)} / max ${Math.max(...xs)} ms`;
+      console.log(
+        `chaos takeover split (${steps.length} takeovers, ${c.length} with a traced request): ` +
+          `${split(
+            "(a) kill→expiry",
+            steps.map((s) => s.a),
+          )}; ${split(
+            "(b) expiry→claim",
+            steps.map((s) => s.b),
+          )}; ` +
+          `${split("(c) claim→request", c)}; slowest (b) [kill, ms]: ` +
+          JSON.stringify(
+            steps
+              .sort((x, y) => y.b - x.b)
+              .slice(0, 8)
+              .map((s) => [s.kill, s.b]),
+          ) +
+          `; busy slots by worker pid at the 3 slowest expiries: ${JSON.stringify(steps.slice(0, 3).map((s) => busyAt(s.claimedAt - s.b)))}` +
+          `; claims by worker pid (count, longest ms, least room) between expiry and claim, 3 slowest: ${JSON.stringify(steps.slice(0, 3).map((s) => claimsIn(s.claimedAt - s.b, s.claimedAt)))}` +
+          `; unclaimed 1 s after expiry: ${lateRows.length} tasks, ${lateRows.filter((r) => r.locked).length} row-locked, ` +
+          `${lateRows.filter((r) => r.dueAfterExpiryMs > 0).length} due after their expiry (max ${Math.max(0, ...lateRows.map((r) => r.dueAfterExpiryMs))} ms), ` +
+          `${lateRows.filter((r) => r.ownerChanged).length} with another owner` +
+          `, at the median one: ${JSON.stringify(busyAt(steps[steps.length >> 1]!.claimedAt - steps[steps.length >> 1]!.b))}`,
+      );
       console.log(
         `chaos: ${TASKS} tasks in ${seconds.toFixed(1)} s (${(TASKS / seconds).toFixed(0)} tasks/s), ${kills} kills, ` +
           `${heldAtKill.size} tasks held by killed workers, ${inWindow().length} read-once results lost in flight (unknown), ` +
@@ -250,9 +389,9 @@ describe("multi-worker chaos on PostgresStore", () => {
       }
       expect(outside).toEqual([]);
       expect(kills).toBeGreaterThan(0);
-      // The takeover bound (≤ TTL + one claim interval after the lease expires) is asserted by
-      // takeover.test.ts, where the workers have room. Here it is reported: when every worker is saturated
-      // (two shared cores), a dead worker's tasks wait behind the backlog like any due task.
+      // The takeover bound, from the kill: ≤ TTL + 1 s (the issue's "TTL + one poll"). takeover.test.ts
+      // asserts step (b) where the workers have room. Here it is reported: expired leases are claimed
+      // first, but only when a worker has a free slot, and on two shared cores they all may be busy.
       if (process.env.CHAOS_STRICT_TAKEOVER)
         expect(Math.max(...takeovers)).toBeLessThanOrEqual(TTL_MS + 1_000);
     },

@@ -67,6 +67,19 @@ describe("claim", () => {
     expect(await b.renew(second.lease, LONG)).toBe(true);
   });
 
+  it("an expired lease is claimed before tasks that were due earlier (a dead worker's tasks do not queue behind the backlog)", async () => {
+    const dead = taskState();
+    await a.put(dead, Date.now() - 20_000);
+    const [held] = await a.claim("A", 1, 50); // A dies holding it: due again 50 ms from now
+    expect(held!.state.id).toBe(dead.id);
+    // A backlog due long before that lease expires, as when every worker is busy.
+    for (let i = 0; i < 5; i++) await a.put(taskState(), Date.now() - 10_000);
+    await new Promise((r) => setTimeout(r, 300)); // the lease (50 ms, database clock on this host) expired
+    const [next] = await b.claim("B", 1, LONG);
+    expect(next!.state.id).toBe(dead.id);
+    expect(next!.lease.token).toBeGreaterThan(held!.lease.token);
+  });
+
   it("a renewed lease is not taken over", async () => {
     await a.put(taskState());
     const [c] = await a.claim("A", 1, 1_000);

@@ -39,6 +39,7 @@ describe("migrations", () => {
       "migrations_pkey",
       "tasks_done_recent",
       "tasks_due",
+      "tasks_leased",
       "tasks_pkey",
       "tasks_tracking_id",
       "tasks_uid",
