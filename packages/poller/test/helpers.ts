@@ -1,5 +1,11 @@
 import { createClient } from "@paycross/client";
-import { ManualClock, type MockGatewayOptions, startMockGateway, TEST_CARDS } from "@paycross/mock-gateway";
+import {
+  type CardOutcome,
+  ManualClock,
+  type MockGatewayOptions,
+  startMockGateway,
+  testPayment,
+} from "@paycross/mock-gateway";
 
 export async function gateway(options: MockGatewayOptions = {}) {
   const gw = await startMockGateway({ asyncDelayMs: 30, incompleteResolveMs: 200, ...options });
@@ -15,18 +21,8 @@ export const FAST = {
   minDelayMs: 5,
 };
 
-let n = 0;
-export const payment = (
-  outcome: keyof typeof TEST_CARDS = "successful",
-  extra: Record<string, unknown> = {},
-) => ({
-  amount: 1000 + n++,
-  currency: "USD",
-  description: "poller test",
-  tracking_id: `poll-${n}`,
-  duplicate_check: false,
-  credit_card: { number: TEST_CARDS[outcome], verification_value: "123", exp_month: "05", exp_year: "2030" },
-  ...extra,
-});
+/** A payment with a unique tracking id, on the mock's test card for `outcome` (the one builder, from the mock). */
+export const payment = (outcome: CardOutcome = "successful", extra: Record<string, unknown> = {}) =>
+  testPayment(outcome, { duplicate_check: false, description: "poller test", ...extra });
 
 export { ManualClock };
