@@ -107,98 +107,108 @@ function send(
  * promise at the end, bounds the body while it streams, and owns the attempt's timer and abort listener.
  */
 class Exchange {
-  private abort: Abort | null = null;
-  private abortReason: unknown;
-  private settleBody: ((text: string) => void) | null = null;
-  private failBody: ((error: unknown) => void) | null = null;
-  private bodyError: unknown;
-  private bodyText: string | undefined;
-  private status = 0;
-  private readonly chunks: Buffer[] = [];
-  private size = 0;
-  private readonly timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly onAbort: (() => void) | undefined;
+  #abort: Abort | null = null;
+  #abortReason: unknown;
+  #settleBody: ((text: string) => void) | null = null;
+  #failBody: ((error: unknown) => void) | null = null;
+  #bodyError: unknown;
+  #bodyText: string | undefined;
+  #status = 0;
+  readonly #chunks: Buffer[] = [];
+  #size = 0;
+  readonly #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #onAbort: (() => void) | undefined;
+
+  readonly #max: number;
+  readonly #resolve: (response: TransportResponse) => void;
+  readonly #reject: (error: unknown) => void;
+  readonly #signal: AbortSignal | undefined;
 
   constructor(
-    private readonly max: number,
-    private readonly resolve: (response: TransportResponse) => void,
-    private readonly reject: (error: unknown) => void,
-    private readonly signal: AbortSignal | undefined,
+    max: number,
+    resolve: (response: TransportResponse) => void,
+    reject: (error: unknown) => void,
+    signal: AbortSignal | undefined,
     timeoutMs: number | undefined,
   ) {
+    this.#max = max;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#signal = signal;
     if (signal) {
-      this.onAbort = () => this.stop(signal.reason);
-      signal.addEventListener("abort", this.onAbort, { once: true });
+      this.#onAbort = () => this.#stop(signal.reason);
+      signal.addEventListener("abort", this.#onAbort, { once: true });
     }
     // Covers the whole attempt, body included: cleared when the body ends or the request fails.
-    if (timeoutMs !== undefined) this.timer = setTimeout(() => this.stop(new DeadlineExceeded()), timeoutMs);
+    if (timeoutMs !== undefined)
+      this.#timer = setTimeout(() => this.#stop(new DeadlineExceeded()), timeoutMs);
   }
 
-  private stop(reason: unknown): void {
-    this.abortReason = reason;
-    this.abort?.(reason);
+  #stop(reason: unknown): void {
+    this.#abortReason = reason;
+    this.#abort?.(reason);
   }
 
-  private done(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    if (this.onAbort) this.signal?.removeEventListener("abort", this.onAbort);
+  #done(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#onAbort) this.#signal?.removeEventListener("abort", this.#onAbort);
   }
 
-  private text(): Promise<string> {
-    if (this.bodyText !== undefined) return Promise.resolve(this.bodyText);
-    if (this.bodyError !== undefined) return Promise.reject(this.bodyError);
+  #text(): Promise<string> {
+    if (this.#bodyText !== undefined) return Promise.resolve(this.#bodyText);
+    if (this.#bodyError !== undefined) return Promise.reject(this.#bodyError);
     return new Promise<string>((ok, ko) => {
-      this.settleBody = ok;
-      this.failBody = ko;
+      this.#settleBody = ok;
+      this.#failBody = ko;
     });
   }
 
   onConnect(a: Abort): void {
-    if (this.abortReason !== undefined) a(this.abortReason);
-    else this.abort = a;
+    if (this.#abortReason !== undefined) a(this.#abortReason);
+    else this.#abort = a;
   }
 
   onHeaders(statusCode: number, raw: Array<Buffer | string>): boolean {
     if (statusCode < 200) return true; // 1xx: informational, the answer follows
-    this.status = statusCode;
+    this.#status = statusCode;
     const headers = rawHeaderGetter(raw);
     const length = headers.get("content-length");
-    if (declaredTooLarge(length, this.max)) {
-      this.abort?.(tooLarge(this.max, statusCode, `Content-Length ${length}`));
+    if (declaredTooLarge(length, this.#max)) {
+      this.#abort?.(tooLarge(this.#max, statusCode, `Content-Length ${length}`));
       return false;
     }
-    this.resolve({
+    this.#resolve({
       status: statusCode,
       headers,
-      discard: () => this.abort?.(new Error("discarded")),
-      text: () => this.text(),
+      discard: () => this.#abort?.(new Error("discarded")),
+      text: () => this.#text(),
     });
     return true;
   }
 
   onData(chunk: Buffer): boolean {
-    this.size += chunk.length;
-    if (this.size > this.max) {
-      this.abort?.(tooLarge(this.max, this.status, `${this.size} B read`));
+    this.#size += chunk.length;
+    if (this.#size > this.#max) {
+      this.#abort?.(tooLarge(this.#max, this.#status, `${this.#size} B read`));
       return false;
     }
-    this.chunks.push(chunk);
+    this.#chunks.push(chunk);
     return true;
   }
 
   onComplete(): void {
-    this.done();
-    const { chunks } = this;
-    this.bodyText =
+    this.#done();
+    const chunks = this.#chunks;
+    this.#bodyText =
       chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8");
-    this.settleBody?.(this.bodyText);
+    this.#settleBody?.(this.#bodyText);
   }
 
   onError(error: unknown): void {
-    this.done();
-    this.bodyError = error;
+    this.#done();
+    this.#bodyError = error;
     // Before the headers: the call fails; after them: the body read does.
-    this.reject(error);
-    this.failBody?.(error);
+    this.#reject(error);
+    this.#failBody?.(error);
   }
 }
