@@ -14,7 +14,6 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
  */
 const KNOWN: Record<string, string> = {
   // h-pg
-  "packages/poller-postgres/test/chaos.test.ts function callback of it": "h-pg: one 207-line chaos test",
   // A describe() factory: the store contract's tests grouped in one function (a grouping, like describe).
   "packages/poller/test/store-contract.ts function describeStoreContract": "h-pg: a describe() grouping",
 };
