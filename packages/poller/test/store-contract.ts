@@ -183,16 +183,22 @@ function describeSharedLeases(shared: Shared): void {
   });
 }
 
+/** A new task `a`, claimed by w1 for 50 ms (`old`), then taken over by w2 after it expired (`now`). */
+async function takenOver(store: SharedTaskStore) {
+  const a = pendingState();
+  await store.put(a);
+  const [old] = (await store.claim("w1", 100, 50)).filter((c) => c.state.id === a.id);
+  await sleep(150);
+  const [now] = (await store.claim("w2", 100, 10_000)).filter((c) => c.state.id === a.id);
+  return { a, old, now };
+}
+
 /** Writes by a holder whose lease was taken over. */
 function describeSharedFencing(shared: Shared): void {
   it("a fenced update keeps the facts it brings but not its schedule", async (ctx) => {
     const store = await shared();
     if (!store) return ctx.skip();
-    const a = pendingState();
-    await store.put(a);
-    const [old] = (await store.claim("w1", 100, 50)).filter((c) => c.state.id === a.id);
-    await sleep(150);
-    const [now] = (await store.claim("w2", 100, 10_000)).filter((c) => c.state.id === a.id);
+    const { a, old, now } = await takenOver(store);
     expect(now).toBeDefined();
     expect(await store.update(old!.lease, done(a, failedOutcome), null)).toBe("fenced");
     expect((await store.get(a.id))!.outcome).toEqual(failedOutcome);
@@ -204,11 +210,7 @@ function describeSharedFencing(shared: Shared): void {
   it("a fenced writer's unknown is not stored: the holder may carry the read-once result", async (ctx) => {
     const store = await shared();
     if (!store) return ctx.skip();
-    const a = pendingState();
-    await store.put(a);
-    const [old] = (await store.claim("w1", 100, 50)).filter((c) => c.state.id === a.id);
-    await sleep(150);
-    const [now] = (await store.claim("w2", 100, 10_000)).filter((c) => c.state.id === a.id);
+    const { a, old, now } = await takenOver(store);
     expect(await store.update(old!.lease, done(a, unknownOutcome), null)).toBe("fenced");
     expect((await store.get(a.id))!.phase).not.toBe("done");
     expect(await store.update(now!.lease, done(a, failedOutcome), null)).toBe("ok");
@@ -218,11 +220,7 @@ function describeSharedFencing(shared: Shared): void {
   it("after taking over an unreleased lease, the holder's unknown waits; the late holder's fact wins", async (ctx) => {
     const store = await shared();
     if (!store) return ctx.skip();
-    const a = pendingState();
-    await store.put(a);
-    const [old] = (await store.claim("w1", 100, 50)).filter((c) => c.state.id === a.id);
-    await sleep(150);
-    const [now] = (await store.claim("w2", 100, 10_000)).filter((c) => c.state.id === a.id);
+    const { a, old, now } = await takenOver(store);
     expect(await store.update(now!.lease, done(a, unknownOutcome), null)).toBe("deferred");
     expect((await store.get(a.id))!.phase).toBe("polling");
     expect((await store.claim("w3", 100, 10_000)).some((c) => c.state.id === a.id)).toBe(false);
