@@ -239,6 +239,16 @@ function describeSharedFencing(shared: Shared): void {
 
 /** recordFacts and watch. */
 function describeSharedFacts(shared: Shared): void {
+  it("recordFacts refuses the state of another task (a usage error, nothing stored)", async (ctx) => {
+    const store = await shared();
+    if (!store) return ctx.skip();
+    const a = pendingState();
+    const b = pendingState();
+    await expect(store.recordFacts(a.id, done(b, failedOutcome))).rejects.toMatchObject({ code: "usage" });
+    expect(await store.get(a.id)).toBeUndefined();
+    expect(await store.get(b.id)).toBeUndefined();
+  });
+
   it("recordFacts merges without a lease and watch reports stored outcomes", async (ctx) => {
     const store = await shared();
     if (!store) return ctx.skip();

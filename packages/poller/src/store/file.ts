@@ -22,7 +22,7 @@ import { dirname } from "node:path";
 import { normalizeState, type TaskState, taskStateProblems } from "../task.js";
 import { PayCrossStoreError } from "./errors.js";
 import { acquireLock } from "./file-lock.js";
-import { TableStore } from "./state-table.js";
+import { StateTable } from "./state-table.js";
 import type { TaskStore } from "./types.js";
 
 type Line = { put: TaskState } | { del: string };
@@ -39,7 +39,8 @@ export interface OpenReport {
   rejected: number;
 }
 
-export class FileStore extends TableStore implements TaskStore {
+export class FileStore implements TaskStore {
+  private readonly table = new StateTable();
   private handle: FileHandle | undefined;
   private queue: Array<{ line: string; done: () => void; fail: (e: unknown) => void }> = [];
   private flushing: Promise<void> | undefined;
@@ -49,9 +50,7 @@ export class FileStore extends TableStore implements TaskStore {
   /** What `open` found and did. */
   readonly opened: OpenReport = { tornTail: false, rejected: 0 };
 
-  private constructor(readonly path: string) {
-    super();
-  }
+  private constructor(readonly path: string) {}
 
   /** Opens (or creates) the store at `path`, replaying what a previous process wrote. */
   static async open(path: string, options: FileStoreOptions = {}): Promise<FileStore> {
@@ -75,6 +74,22 @@ export class FileStore extends TableStore implements TaskStore {
   delete(id: string): Promise<void> {
     this.table.delete(id);
     return this.append({ del: id });
+  }
+
+  async get(id: string): Promise<TaskState | undefined> {
+    return this.table.get(id);
+  }
+
+  async list(): Promise<TaskState[]> {
+    return this.table.list();
+  }
+
+  async findByTrackingId(trackingId: string): Promise<TaskState[]> {
+    return this.table.findByTrackingId(trackingId);
+  }
+
+  async findByUid(uid: string): Promise<TaskState[]> {
+    return this.table.findByUid(uid);
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@
 import { payCrossError } from "@paycross/client";
 import { mergeFacts, mergeFencedFacts, unknownMustWait } from "../lifecycle.js";
 import type { TaskState } from "../task.js";
-import { TableStore } from "./state-table.js";
+import { StateTable } from "./state-table.js";
 import type { ClaimedTask, Lease, SharedTaskStore, UpdateResult } from "./types.js";
 
 /** A task's lease and schedule; its state is in the table. */
@@ -27,15 +27,15 @@ export interface SharedMemoryStoreOptions {
   factGraceMs?: number;
 }
 
-export class SharedMemoryStore extends TableStore implements SharedTaskStore {
+export class SharedMemoryStore implements SharedTaskStore {
   readonly shared = true as const;
+  private readonly table = new StateTable();
   private readonly rows = new Map<string, Row>();
   private readonly listeners = new Set<(id: string) => void>();
   private tokens = 0;
   private readonly factGraceMs: number;
 
   constructor(options: SharedMemoryStoreOptions = {}) {
-    super();
     this.factGraceMs = options.factGraceMs ?? 60_000;
   }
 
@@ -49,6 +49,22 @@ export class SharedMemoryStore extends TableStore implements SharedTaskStore {
   async delete(id: string): Promise<void> {
     this.rows.delete(id);
     this.table.delete(id);
+  }
+
+  async get(id: string): Promise<TaskState | undefined> {
+    return this.table.get(id);
+  }
+
+  async list(): Promise<TaskState[]> {
+    return this.table.list();
+  }
+
+  async findByTrackingId(trackingId: string): Promise<TaskState[]> {
+    return this.table.findByTrackingId(trackingId);
+  }
+
+  async findByUid(uid: string): Promise<TaskState[]> {
+    return this.table.findByUid(uid);
   }
 
   async claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedTask[]> {

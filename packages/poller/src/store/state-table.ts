@@ -1,7 +1,7 @@
 /**
  * What the in-process stores (MemoryStore, SharedMemoryStore, FileStore) share: states kept as JSON text,
  * so that every read is a fresh copy and no caller can change a stored state, indexed by tracking_id and
- * uid; and the TaskStore reads over them.
+ * uid. Each store holds one privately (composition, not a base class: it stays out of their public types).
  */
 import { mergeFacts } from "../lifecycle.js";
 import type { TaskState } from "../task.js";
@@ -60,26 +60,5 @@ export class StateTable {
 
   findByUid(uid: string): TaskState[] {
     return this.index.find("uid", uid, (id) => this.get(id));
-  }
-}
-
-/** The TaskStore reads of a store that keeps its states in a StateTable. */
-export abstract class TableStore {
-  protected readonly table = new StateTable();
-
-  async get(id: string): Promise<TaskState | undefined> {
-    return this.table.get(id);
-  }
-
-  async list(): Promise<TaskState[]> {
-    return this.table.list();
-  }
-
-  async findByTrackingId(trackingId: string): Promise<TaskState[]> {
-    return this.table.findByTrackingId(trackingId);
-  }
-
-  async findByUid(uid: string): Promise<TaskState[]> {
-    return this.table.findByUid(uid);
   }
 }
