@@ -20,23 +20,8 @@ export async function freshDatabase(): Promise<string> {
   return u.toString();
 }
 
-let n = 0;
-/** A pending task state as the poller writes it after a submit. */
-export function taskState(overrides: Partial<TaskState> = {}): TaskState {
-  const id = overrides.id ?? `req-${process.pid}-${Date.now()}-${n++}`;
-  return {
-    version: 1,
-    id,
-    operation: "payment",
-    statusUrl: `http://127.0.0.1:1/async/status/${id}`,
-    responseUrl: `http://127.0.0.1:1/async/result/${id}`,
-    trackingId: `order-${id}`,
-    submittedAt: Date.now(),
-    phase: "polling",
-    attempt: 0,
-    ...overrides,
-  };
-}
+/** A pending task state as the poller writes it after a submit (the poller's one test builder). */
+export { pendingState as taskState } from "../../poller/test/states.js";
 
 export const failedOutcome = (status = 422): TaskState["outcome"] => ({
   kind: "failed",

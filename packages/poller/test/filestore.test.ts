@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FileStore, PayCrossStoreError } from "../src/index.js";
-import { pendingState } from "./store-contract.js";
+import { pendingState } from "./states.js";
 
 const dir = mkdtempSync(join(tmpdir(), "paycross-filestore-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

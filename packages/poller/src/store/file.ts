@@ -19,11 +19,10 @@ import {
 } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { dirname } from "node:path";
-import { mergeFacts } from "../lifecycle.js";
 import { normalizeState, type TaskState, taskStateProblems } from "../task.js";
 import { PayCrossStoreError } from "./errors.js";
 import { acquireLock } from "./file-lock.js";
-import { TaskIndex } from "./task-index.js";
+import { StateTable } from "./state-table.js";
 import type { TaskStore } from "./types.js";
 
 type Line = { put: TaskState } | { del: string };
@@ -41,8 +40,7 @@ export interface OpenReport {
 }
 
 export class FileStore implements TaskStore {
-  private readonly states = new Map<string, TaskState>();
-  private readonly index = new TaskIndex();
+  private readonly table = new StateTable();
   private handle: FileHandle | undefined;
   private queue: Array<{ line: string; done: () => void; fail: (e: unknown) => void }> = [];
   private flushing: Promise<void> | undefined;
@@ -69,38 +67,29 @@ export class FileStore implements TaskStore {
   }
 
   put(state: TaskState): Promise<void> {
-    const copy = mergeFacts(this.states.get(state.id), JSON.parse(JSON.stringify(state)) as TaskState);
-    this.states.set(copy.id, copy);
-    this.index.set(copy);
-    return this.append({ put: copy });
-  }
-
-  async get(id: string): Promise<TaskState | undefined> {
-    const s = this.states.get(id);
-    return s && (JSON.parse(JSON.stringify(s)) as TaskState);
-  }
-
-  async list(): Promise<TaskState[]> {
-    return [...this.states.values()].map((s) => JSON.parse(JSON.stringify(s)) as TaskState);
+    const merged = this.table.merge(state);
+    return this.append({ put: merged });
   }
 
   delete(id: string): Promise<void> {
-    this.states.delete(id);
-    this.index.remove(id);
+    this.table.delete(id);
     return this.append({ del: id });
   }
 
+  async get(id: string): Promise<TaskState | undefined> {
+    return this.table.get(id);
+  }
+
+  async list(): Promise<TaskState[]> {
+    return this.table.list();
+  }
+
   async findByTrackingId(trackingId: string): Promise<TaskState[]> {
-    return this.index.find("tracking_id", trackingId, (id) => this.copyOf(id));
+    return this.table.findByTrackingId(trackingId);
   }
 
   async findByUid(uid: string): Promise<TaskState[]> {
-    return this.index.find("uid", uid, (id) => this.copyOf(id));
-  }
-
-  private copyOf(id: string): TaskState | undefined {
-    const s = this.states.get(id);
-    return s && (JSON.parse(JSON.stringify(s)) as TaskState);
+    return this.table.findByUid(uid);
   }
 
   async close(): Promise<void> {
@@ -138,7 +127,7 @@ export class FileStore implements TaskStore {
       appendFileSync(`${this.path}.rejected`, `${rejected.join("\n")}\n`);
       this.opened.rejected = rejected.length;
     }
-    if (rejected.length > 0 || this.lines > 2 * this.states.size + 100) this.compact();
+    if (rejected.length > 0 || this.lines > 2 * this.table.size + 100) this.compact();
   }
 
   /** Applies one log line; returns what is wrong with it, if anything. */
@@ -151,15 +140,11 @@ export class FileStore implements TaskStore {
     }
     const l = line as Partial<{ put: unknown; del: unknown }> | null;
     if (l && typeof l === "object" && typeof l.del === "string" && l.put === undefined) {
-      this.states.delete(l.del);
-      this.index.remove(l.del);
+      this.table.delete(l.del);
     } else if (l && typeof l === "object" && l.put !== undefined) {
       const problems = taskStateProblems(l.put);
       if (problems.length) return `invalid task state (${problems.join("; ")})`;
-      const state = normalizeState(l.put as TaskState);
-      const merged = mergeFacts(this.states.get(state.id), state);
-      this.states.set(state.id, merged);
-      this.index.set(merged);
+      this.table.merge(normalizeState(l.put as TaskState));
     } else {
       return "neither a put nor a del";
     }
@@ -211,7 +196,8 @@ export class FileStore implements TaskStore {
     const tmp = `${this.path}.compact`;
     const fd = openSync(tmp, "w");
     try {
-      for (const s of this.states.values()) writeSync(fd, `${JSON.stringify({ put: s })}\n`);
+      // The stored text as it is: the same line JSON.stringify({ put: state }) would make.
+      for (const s of this.table.texts()) writeSync(fd, `{"put":${s}}\n`);
       fdatasyncSync(fd);
     } finally {
       closeSync(fd);
@@ -223,6 +209,6 @@ export class FileStore implements TaskStore {
     } finally {
       closeSync(dir);
     }
-    this.lines = this.states.size;
+    this.lines = this.table.size;
   }
 }

@@ -3,13 +3,14 @@
  * fencing tokens, next poll times and outcome notifications, exactly as they would on PostgreSQL. Survives
  * nothing; meant for tests and for several pollers inside one process.
  */
+import { payCrossError } from "@paycross/client";
 import { mergeFacts, mergeFencedFacts, unknownMustWait } from "../lifecycle.js";
 import type { TaskState } from "../task.js";
-import { TaskIndex } from "./task-index.js";
+import { StateTable } from "./state-table.js";
 import type { ClaimedTask, Lease, SharedTaskStore, UpdateResult } from "./types.js";
 
+/** A task's lease and schedule; its state is in the table. */
 interface Row {
-  json: string;
   nextPollAt: number | null;
   owner: string | undefined;
   token: number;
@@ -26,13 +27,11 @@ export interface SharedMemoryStoreOptions {
   factGraceMs?: number;
 }
 
-const parse = (json: string) => JSON.parse(json) as TaskState;
-
 export class SharedMemoryStore implements SharedTaskStore {
   readonly shared = true as const;
+  private readonly table = new StateTable();
   private readonly rows = new Map<string, Row>();
   private readonly listeners = new Set<(id: string) => void>();
-  private readonly index = new TaskIndex();
   private tokens = 0;
   private readonly factGraceMs: number;
 
@@ -42,35 +41,30 @@ export class SharedMemoryStore implements SharedTaskStore {
 
   async put(state: TaskState, dueAt?: number): Promise<void> {
     const row = this.rows.get(state.id);
-    const merged = mergeFacts(row && parse(row.json), state);
+    const merged = mergeFacts(this.table.get(state.id), state);
     const at = row || dueAt === undefined ? Date.now() : dueAt;
     this.write(state.id, merged, merged.phase === "done" ? null : at, row);
   }
 
+  async delete(id: string): Promise<void> {
+    this.rows.delete(id);
+    this.table.delete(id);
+  }
+
   async get(id: string): Promise<TaskState | undefined> {
-    return this.read(id);
+    return this.table.get(id);
   }
 
   async list(): Promise<TaskState[]> {
-    return [...this.rows.values()].map((r) => parse(r.json));
-  }
-
-  async delete(id: string): Promise<void> {
-    this.rows.delete(id);
-    this.index.remove(id);
+    return this.table.list();
   }
 
   async findByTrackingId(trackingId: string): Promise<TaskState[]> {
-    return this.index.find("tracking_id", trackingId, (id) => this.read(id));
+    return this.table.findByTrackingId(trackingId);
   }
 
   async findByUid(uid: string): Promise<TaskState[]> {
-    return this.index.find("uid", uid, (id) => this.read(id));
-  }
-
-  private read(id: string): TaskState | undefined {
-    const row = this.rows.get(id);
-    return row && parse(row.json);
+    return this.table.findByUid(uid);
   }
 
   async claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedTask[]> {
@@ -85,7 +79,7 @@ export class SharedMemoryStore implements SharedTaskStore {
       row.owner = owner;
       row.token = ++this.tokens;
       row.leaseUntil = now + leaseMs;
-      out.push({ state: parse(row.json), lease: { id, owner, token: row.token } });
+      out.push({ state: this.table.get(id)!, lease: { id, owner, token: row.token } });
     }
     return out;
   }
@@ -100,11 +94,11 @@ export class SharedMemoryStore implements SharedTaskStore {
   async update(lease: Lease, state: TaskState, nextPollAt: number | null): Promise<UpdateResult> {
     const row = this.rows.get(state.id);
     if (!row) return "fenced"; // deleted meanwhile
-    const stored = parse(row.json);
+    const stored = this.table.get(state.id)!;
     if (!this.held(lease)) {
       const merged = mergeFencedFacts(stored, state);
       // A late fact (a kept 5xx) on a task nobody holds: look again now, a 404 next makes it the result.
-      const changed = JSON.stringify(merged) !== row.json;
+      const changed = JSON.stringify(merged) !== this.table.text(state.id);
       const at = changed && row.owner === undefined ? Date.now() : row.nextPollAt;
       this.write(state.id, merged, merged.phase === "done" ? null : at, row);
       return "fenced";
@@ -121,10 +115,11 @@ export class SharedMemoryStore implements SharedTaskStore {
   }
 
   async recordFacts(id: string, state: TaskState): Promise<TaskState> {
+    if (state.id !== id) throw payCrossError("usage", `recordFacts: the state of ${state.id} for ${id}`);
     const row = this.rows.get(id);
-    const merged = mergeFencedFacts(row && parse(row.json), state);
+    const merged = mergeFencedFacts(this.table.get(id), state);
     this.write(id, merged, merged.phase === "done" ? null : (row?.nextPollAt ?? Date.now()), row);
-    return parse(JSON.stringify(merged));
+    return this.table.get(id)!;
   }
 
   async watch(listener: (id: string) => void): Promise<() => void> {
@@ -144,15 +139,11 @@ export class SharedMemoryStore implements SharedTaskStore {
   }
 
   private write(id: string, state: TaskState, nextPollAt: number | null, row: Row | undefined): void {
-    const wasDone = row !== undefined && parse(row.json).phase === "done";
-    const json = JSON.stringify(state);
-    this.index.set(state);
-    if (row) {
-      row.json = json;
-      row.nextPollAt = nextPollAt;
-    } else
+    const wasDone = row !== undefined && this.table.get(id)?.phase === "done";
+    this.table.set(state);
+    if (row) row.nextPollAt = nextPollAt;
+    else
       this.rows.set(id, {
-        json,
         nextPollAt,
         owner: undefined,
         token: 0,
