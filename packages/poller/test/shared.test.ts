@@ -56,7 +56,9 @@ describe("worker mode on a shared store", () => {
     expect(outcomes.map(summary)).toEqual(plan.map((c) => expected[c]));
     expect(new Set(outcomes.map((o) => o.state.id)).size).toBe(50);
     expect(front.stats.requests).toBe(0); // the client-mode poller never polls
-    expect(workers.every((w) => w.stats.requests > 0)).toBe(true);
+    // The workers made every read between them (at least one per task). How they share the work is not a
+    // rule: one worker's claim can take every due task (it failed once in CI when one worker took all 50).
+    expect(workers.reduce((n, w) => n + w.stats.requests, 0)).toBeGreaterThanOrEqual(50);
     expect(gw.stats.byOperation.createPaymentAsync).toBe(50);
   });
 
