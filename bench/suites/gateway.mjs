@@ -67,10 +67,14 @@ async function profileMock(seconds) {
   }
 }
 
-/** The servers compared, each in its own process: the bare ceiling, the mock and (full runs) Prism. */
+/**
+ * The servers compared, each in its own process: the bare ceiling, a server that only validates (the
+ * floor of any server that checks its input against the contract), the mock and (full runs) Prism.
+ */
 async function startServers(quick) {
   const servers = {
     bare: await startChild(process.execPath, [join(benchDir, "servers", "bare.mjs")]),
+    validated: await startChild(process.execPath, [join(benchDir, "servers", "validated.mjs")]),
     mock: await startMock({ DELAY: "fixed:0" }),
   };
   if (!quick)
@@ -116,10 +120,13 @@ export async function gateway({ quick }) {
   const profileMd = profileMarkdown(await profileMock(quick ? 1 : 3), quick ? 1 : 3);
   const cpuRatio = ratioSpread(runs.bare, runs.mock, (r) => r.cpu); // bare CPU / mock CPU: 1 = as cheap
   const rpsRatio = ratioSpread(runs.mock, runs.bare, (r) => r.rps);
+  const validatedRatio = ratioSpread(runs.bare, runs.validated, (r) => r.cpu);
+  const mockOfValidated = ratioSpread(runs.validated, runs.mock, (r) => r.cpu);
   const prismRatio = runs.prism ? ratioSpread(runs.mock, runs.prism, (r) => r.rps) : undefined;
   const prismCpuRatio = runs.prism ? ratioSpread(runs.prism, runs.mock, (r) => r.cpu) : undefined;
   const label = {
     bare: "bare node:http (ceiling)",
+    validated: "validating node:http (reference)",
     mock: "@paycross/mock-gateway",
     prism: "Stoplight Prism 5.14.2",
   };
@@ -176,10 +183,11 @@ export async function gateway({ quick }) {
     ],
     files: [{ path: "bench/profiles/mock-gateway.md", content: profileMd }],
     notes: [
+      `Reference, not a target: a server that reads the body, checks the credentials, parses the JSON and validates it with the contract's compiled validator, then answers a fixed body (\`bench/servers/validated.mjs\`: no storage, no uid, no rendering), costs ${fmtSpread(validatedRatio)} of the bare ceiling in CPU per request (bare µs / its µs); the mock is ${fmtSpread(mockOfValidated)} of it. The first figure bounds what any server that checks its input against the contract can reach on this machine.`,
       "Where the mock's time goes: [bench/profiles/mock-gateway.md](bench/profiles/mock-gateway.md) (a CPU profile under this load, start-up excluded).",
       `Answers that were not 2xx, or errors, over all rounds: ${bad} (must be 0 for the figures to mean anything).`,
     ],
     checks: { broken: bad > 0 ? `gateway benchmark saw ${bad} non-2xx answers or errors` : undefined },
-    data: { runs, cpuRatio, rpsRatio, prismRatio },
+    data: { runs, cpuRatio, rpsRatio, prismRatio, validatedRatio, mockOfValidated },
   };
 }

@@ -1,11 +1,11 @@
 /**
  * The ledger's transactions, in a ring of `max` slots. Each uid carries its slot (the last 8 hex digits
  * of a random UUID), so storing is one array write and finding is an index and a string compare, where
- * a Map of 100,000 uids cost a hash insert, a lookup and a delete per payment, each a cache miss (the
- * largest item in the mock's profile after its answer). The newest `max` transactions are kept; a new
- * one overwrites the oldest, whose uid then finds nothing (its slot holds another uid).
+ * a Map of 100,000 uids cost a hash insert, a lookup and a delete per payment, each a cache miss. The
+ * newest `max` transactions are kept; a new one overwrites the oldest, whose uid then finds nothing
+ * (its slot holds another uid).
  */
-import { randomUUID } from "node:crypto";
+import { uuid } from "./uuid.js";
 
 const SLOT_DIGITS = 8;
 const UUID_LENGTH = 36;
@@ -29,9 +29,7 @@ export class TransactionRing<T extends { uid: string }> {
 
   /** The uid of the next transaction `add` stores: random, UUID-shaped, its slot in the last 8 digits. */
   nextUid(): string {
-    return (
-      randomUUID().slice(0, UUID_LENGTH - SLOT_DIGITS) + this.next.toString(16).padStart(SLOT_DIGITS, "0")
-    );
+    return uuid(this.next);
   }
 
   /** Stores a transaction whose uid came from the last `nextUid()`, forgetting the oldest when full. */

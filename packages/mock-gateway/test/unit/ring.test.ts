@@ -4,6 +4,7 @@ import { ManualClock } from "../../src/clock.js";
 import { Ledger } from "../../src/state/ledger.js";
 import { renderTransaction } from "../../src/state/render.js";
 import { TransactionRing } from "../../src/state/ring.js";
+import { uuid } from "../../src/state/uuid.js";
 import { card } from "../helpers.js";
 
 describe("the transaction ring", () => {
@@ -87,3 +88,32 @@ describe("a card's JSON, written once per card", () => {
 function storedOf(ledger: Ledger, uid: string) {
   return (ledger as unknown as { transactions: TransactionRing<never> }).transactions.get(uid)!;
 }
+
+describe("flat uuids", () => {
+  it("are version-4 UUIDs with the RFC variant, all distinct, and a tail puts that number in the last 8 digits", () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 20_000; i++) {
+      const id = uuid();
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      seen.add(id);
+    }
+    expect(seen.size).toBe(20_000);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (tail) => {
+        expect(uuid(tail).slice(28)).toBe(tail.toString(16).padStart(8, "0"));
+      }),
+    );
+  });
+
+  it("every hex digit of the random part takes all 16 values (no stuck bits)", () => {
+    const values = Array.from({ length: 36 }, () => new Set<string>());
+    for (let i = 0; i < 2_000; i++) {
+      const id = uuid();
+      for (let at = 0; at < id.length; at++) values[at]!.add(id[at]!);
+    }
+    const sizes = values.map((v) => v.size);
+    for (const at of [0, 7, 9, 12, 15, 17, 20, 22, 24, 35]) expect(sizes[at]).toBe(16);
+    expect(sizes[14]).toBe(1); // the version
+    expect(sizes[19]).toBe(4); // the variant
+  });
+});
