@@ -82,8 +82,8 @@ export class FaultInjector {
   }
 
   /** The faults that fire for this request, drawn in a fixed order so a seed replays exactly. */
-  draw(operationId: string | undefined, path: string): Fault[] {
-    if (this.faults.length === 0) return [];
+  draw(operationId: string | undefined, path: string): readonly Fault[] {
+    if (this.faults.length === 0) return NONE;
     const fired: Fault[] = [];
     for (const f of this.faults) {
       if (f.routes && !f.routes.some((r) => r === operationId || path.startsWith(r))) continue;
@@ -96,6 +96,9 @@ export class FaultInjector {
     return fired;
   }
 }
+
+/** No fault fired: one shared empty list, so a gateway without faults allocates nothing per request. */
+const NONE: readonly Fault[] = Object.freeze([]);
 
 /** Applies a drawn fault to the answer; true when the fault has answered (or dropped) the request. */
 export async function applyFault(req: IncomingMessage, res: ServerResponse, fault: Fault): Promise<boolean> {

@@ -134,7 +134,11 @@ function checkBody(
 }
 
 /** The drawn faults in order; true once one has answered (or dropped) the request. */
-async function applyFaults(req: IncomingMessage, res: ServerResponse, faults: Fault[]): Promise<boolean> {
+async function applyFaults(
+  req: IncomingMessage,
+  res: ServerResponse,
+  faults: readonly Fault[],
+): Promise<boolean> {
   for (const fault of faults) if (await applyFault(req, res, fault)) return true;
   return false;
 }

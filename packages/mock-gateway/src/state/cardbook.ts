@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { luhn } from "../cards.js";
 import type { Answer, Json } from "../types.js";
 import { BoundedMap } from "./bounded.js";
+import { cardJson } from "./render.js";
 import { error } from "./rules.js";
 
 export interface CardData {
@@ -17,6 +18,8 @@ export interface CardData {
   token: string;
   /** sha256 of the number: what `credit_card.stamp` shows. */
   stamp: string;
+  /** The card's member of a transaction's JSON (`cardJson`), written once per card. */
+  json?: string;
 }
 
 /** Distinct cards (and tokens) remembered; beyond it the oldest is forgotten (its token then is invalid). */
@@ -57,7 +60,8 @@ export class CardBook {
     if (!card) {
       const token = createHash("sha256").update(`token:${number}:${exp_month}:${exp_year}`).digest("hex");
       const stamp = createHash("sha256").update(number).digest("hex");
-      card = { number, holder, exp_month, exp_year, token, stamp };
+      card = { number, holder, exp_month, exp_year, token, stamp, json: undefined };
+      card.json = cardJson(card);
       this.cards.set(key, card);
       this.tokens.set(token, card);
     }

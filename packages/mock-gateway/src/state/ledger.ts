@@ -3,13 +3,12 @@
  * rules a gateway enforces (no capture above the authorized amount, no void after a capture, no refund
  * above what was paid, duplicate checks). Every method returns the HTTP answer the gateway would give.
  */
-import { randomUUID } from "node:crypto";
 import { INTERNAL_ERROR_MESSAGE, outcomeOf } from "../cards.js";
 import type { Clock } from "../clock.js";
 import { type Answer, type Json, JsonAnswer } from "../types.js";
-import { BoundedMap } from "./bounded.js";
 import { CardBook, type CardData } from "./cardbook.js";
 import { isoOf, renderTransaction, rrnOf, transactionJson } from "./render.js";
+import { TransactionRing } from "./ring.js";
 import { baseError, error, messageFor, refusal } from "./rules.js";
 
 export type { Answer, Json } from "../types.js";
@@ -56,8 +55,6 @@ export interface StoredTransaction {
   voided: boolean;
 }
 
-type NewTransaction = Omit<StoredTransaction, "captured" | "refunded" | "chargedBack" | "voided">;
-
 export interface LedgerEvents {
   /** A transaction was created or changed status (webhooks listen here). */
   changed(tx: StoredTransaction): void;
@@ -86,7 +83,7 @@ const duplicate = (): Answer =>
 
 export class Ledger {
   /** At most `maxTransactions`; the oldest is forgotten first, with its tracking-id entry. */
-  private readonly transactions: BoundedMap<string, StoredTransaction>;
+  private readonly transactions: TransactionRing<StoredTransaction>;
   private readonly byTrackingId = new Map<string, string[]>();
   private readonly cards = new CardBook();
   private readonly recentFingerprints = new Map<string, number>();
@@ -99,7 +96,7 @@ export class Ledger {
     private readonly events: LedgerEvents,
     maxTransactions = DEFAULT_MAX_TRANSACTIONS,
   ) {
-    this.transactions = new BoundedMap(maxTransactions, (_uid, tx) => this.forgetTrackingId(tx));
+    this.transactions = new TransactionRing(maxTransactions, (tx) => this.forgetTrackingId(tx));
   }
 
   get size(): number {
@@ -132,9 +129,10 @@ export class Ledger {
     // Checkups, payouts and credits never wait for 3-D Secure (no cardholder is present): they answer at once.
     if (status === "incomplete" && (type === "checkup" || type === "payout" || type === "credit"))
       status = "successful";
+    // Every transaction is built with the same fields in the same order: one hidden class for the ledger.
     const tx = this.store(
       {
-        uid: randomUUID(),
+        uid: this.transactions.nextUid(),
         type,
         status,
         amount,
@@ -148,6 +146,8 @@ export class Ledger {
         updated_at: isoOf(now),
         paid_at: status === "successful" && type !== "checkup" && type !== "tokenization" ? isoOf(now) : null,
         rrn: rrnOf(now),
+        parent_uid: undefined,
+        reason: undefined,
         card,
         customer: (type === "payout" ? req.recipient : req.customer) as Json | undefined,
         billing_address: (type === "payout" ? req.recipient_billing_address : req.billing_address) as
@@ -155,6 +155,10 @@ export class Ledger {
           | undefined,
         additional_data: req.additional_data as Json | undefined,
         notification_url: req.notification_url as string | undefined,
+        captured: 0,
+        refunded: 0,
+        chargedBack: 0,
+        voided: false,
       },
       dupKey,
       now,
@@ -179,7 +183,7 @@ export class Ledger {
 
     const tx = this.store(
       {
-        uid: randomUUID(),
+        uid: this.transactions.nextUid(),
         type,
         status: "successful",
         amount,
@@ -194,9 +198,16 @@ export class Ledger {
         paid_at: isoOf(now),
         rrn: rrnOf(now),
         parent_uid: parent.uid,
-        ...(req.reason ? { reason: req.reason as string } : {}),
-        ...(parent.card ? { card: parent.card } : {}),
+        reason: (req.reason as string | undefined) || undefined,
+        card: parent.card,
+        customer: undefined,
+        billing_address: undefined,
+        additional_data: undefined,
         notification_url: (req.notification_url as string | undefined) ?? parent.notification_url,
+        captured: 0,
+        refunded: 0,
+        chargedBack: 0,
+        voided: false,
       },
       dupKey,
       now,
@@ -284,18 +295,12 @@ export class Ledger {
    * Records a transaction with its duplicate-check fingerprint in one step: a fingerprint exists only
    * for a transaction that exists (a refused or failed request leaves none to block a retry).
    */
-  private store(fields: NewTransaction, dupKey: string | undefined, now: number): StoredTransaction {
-    // A new transaction has no children yet: the chain counters start here, for every type.
-    const tx = fields as StoredTransaction;
-    tx.captured = 0;
-    tx.refunded = 0;
-    tx.chargedBack = 0;
-    tx.voided = false;
+  private store(tx: StoredTransaction, dupKey: string | undefined, now: number): StoredTransaction {
     if (dupKey) {
       if (this.recentFingerprints.size > this.pruneAt) this.pruneFingerprints();
       this.recentFingerprints.set(dupKey, now);
     }
-    this.transactions.set(tx.uid, tx);
+    this.transactions.add(tx);
     if (tx.tracking_id) {
       const list = this.byTrackingId.get(tx.tracking_id) ?? [];
       list.push(tx.uid);

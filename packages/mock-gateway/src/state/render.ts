@@ -9,6 +9,7 @@
  */
 import { brandOf } from "../cards.js";
 import type { Json } from "../types.js";
+import type { CardData } from "./cardbook.js";
 import type { StoredTransaction } from "./ledger.js";
 
 /**
@@ -141,6 +142,15 @@ function escapedBase(baseUrl: string): string {
   return lastBaseJson;
 }
 
+/**
+ * The `,"credit_card":{…}` member of a transaction's JSON. It depends on the card alone, so the card book
+ * writes it once per distinct card (`CardData.json`) instead of once per answer.
+ */
+export function cardJson(card: CardData): string {
+  const n = card.number; // digits only: luhn() refuses anything else
+  return `,"credit_card":{"holder":${q(card.holder)},"stamp":"${card.stamp}","brand":"${brandOf(n)}","last_4":"${n.slice(-4)}","first_1":"${n.slice(0, 1)}","bin":"${n.slice(0, 6)}","exp_month":${num(card.exp_month)},"exp_year":${num(card.exp_year)},"token":"${card.token}"}`;
+}
+
 /** `JSON.stringify(renderTransaction(tx, baseUrl))`, without building the object. */
 export function transactionJson(tx: StoredTransaction, baseUrl: string): string {
   // `JSON.stringify` leaves out an undefined field; the template would not. The ledger always sets both.
@@ -149,11 +159,7 @@ export function transactionJson(tx: StoredTransaction, baseUrl: string): string 
   let s = `{"uid":"${tx.uid}","status":"${tx.status}","type":"${tx.type}","amount":${num(tx.amount)},"currency":${q(tx.currency)},"description":${q(tx.description)},"tracking_id":${q(tx.tracking_id)},"message":${q(tx.message)},"test":${tx.test},"payment_method_type":"credit_card","language":${q(tx.language)},"created_at":"${tx.created_at}","updated_at":"${tx.updated_at}","paid_at":${tx.paid_at === null ? "null" : `"${tx.paid_at}"`},"receipt_url":"${base}/receipts/${tx.uid}"`;
   if (tx.parent_uid) s += `,"parent_uid":"${tx.parent_uid}"`;
   if (tx.reason) s += `,"reason":${q(tx.reason)}`;
-  const card = tx.card;
-  if (card) {
-    const n = card.number; // digits only: luhn() refuses anything else
-    s += `,"credit_card":{"holder":${q(card.holder)},"stamp":"${card.stamp}","brand":"${brandOf(n)}","last_4":"${n.slice(-4)}","first_1":"${n.slice(0, 1)}","bin":"${n.slice(0, 6)}","exp_month":${num(card.exp_month)},"exp_year":${num(card.exp_year)},"token":"${card.token}"}`;
-  }
+  if (tx.card) s += tx.card.json ?? cardJson(tx.card);
   if (tx.customer) s += `,"customer":${q(tx.customer)}`;
   if (tx.billing_address) s += `,"billing_address":${q(tx.billing_address)}`;
   if (tx.additional_data) s += `,"additional_data":${q(tx.additional_data)}`;

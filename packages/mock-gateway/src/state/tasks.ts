@@ -5,8 +5,8 @@
  * - a non-200 result is returned ONCE by the result URL; after that both URLs answer `unknown` (404);
  * - an id the gateway never issued is `unknown`.
  */
-import { randomUUID } from "node:crypto";
 import type { Clock } from "../clock.js";
+import { uuid } from "./uuid.js";
 
 export const RESULT_RETENTION_MS = 24 * 60 * 60 * 1000;
 
@@ -37,7 +37,7 @@ export class TaskStore {
   }
 
   create(): string {
-    const id = randomUUID();
+    const id = uuid();
     this.tasks.set(id, { id, createdAt: this.clock.now(), result: undefined, consumed: false });
     return id;
   }
