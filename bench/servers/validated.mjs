@@ -14,7 +14,12 @@ const length = String(Buffer.byteLength(body));
 const expected = `Basic ${Buffer.from("361:mock-secret-key-361").toString("base64")}`;
 
 const answer = (res, status, text) => {
-  res.writeHead(status, ["content-type", "application/json", "content-length", String(Buffer.byteLength(text))]);
+  res.writeHead(status, [
+    "content-type",
+    "application/json",
+    "content-length",
+    String(Buffer.byteLength(text)),
+  ]);
   res.end(text);
 };
 
