@@ -10,6 +10,7 @@ import {
   type Lease,
   mergeFacts,
   mergeFencedFacts,
+  outcomeChanged,
   type SharedTaskStore,
   type TaskState,
   type UpdateResult,
@@ -233,7 +234,7 @@ export class PostgresStore implements SharedTaskStore {
     return rows.length === 1;
   }
 
-  /** Writes a merged state with its schedule (sql.ts `Schedule`); tells every process of a new outcome. */
+  /** Writes a merged state with its schedule (sql.ts `Schedule`); tells every process of a new or corrected outcome. */
   private async write(
     c: pg.PoolClient,
     state: TaskState,
@@ -243,7 +244,8 @@ export class PostgresStore implements SharedTaskStore {
   ): Promise<void> {
     // A pending state with no next poll time would never be polled again: due at once instead.
     await this.db.run(c, sql.upsertMerged(this.t), [...columns(state), schedule, at ?? Date.now()]);
-    if (state.outcome && row?.has_outcome !== true)
+    // A first outcome, or a result replacing an `unknown` (waiters told `unknown` must hear of it).
+    if (outcomeChanged(row?.has_outcome === true ? stateOf(row).outcome : undefined, state))
       await this.db.run(c, "SELECT pg_notify($1, $2)", [this.channel, state.id]);
   }
 

@@ -5,16 +5,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import {
-  type AsyncCallOptions,
-  type PayCrossClient,
-  payCrossError,
-  type Transaction,
-} from "@paycross/client";
+import { type AsyncCallOptions, type PayCrossClient, payCrossError } from "@paycross/client";
 import { backoff, type ErrorReporter, reporter } from "./background.js";
+import { Corrections } from "./corrections.js";
 import { type Answer, firstLookAt, next } from "./lifecycle.js";
 import { LocalDriver, type Task } from "./local.js";
-import { matchNotification } from "./match.js";
+import { notifiedTasks } from "./match.js";
 import { NotificationChecker } from "./notifications.js";
 import { toOutcome } from "./outcome.js";
 import { type PollPolicy, resolvePolicy } from "./policy.js";
@@ -61,9 +57,12 @@ export class PollerCore implements Poller {
   private readonly tasks = new Map<string, Task>();
   private readonly telemetry: Telemetry | undefined;
   private readonly waiters: Waiters;
+  private readonly corrections: Corrections;
   private readonly driver: LocalDriver;
   private readonly worker: Worker | undefined;
   private readonly unwatch: Promise<() => void> | undefined;
+  /** Settles once the store's watch is live (or failed: reported as `watch_failed`). */
+  private readonly watching: Promise<unknown>;
   private closed = false;
   private readonly report: ErrorReporter;
 
@@ -86,12 +85,18 @@ export class PollerCore implements Poller {
       (kind) => this.stats.outcomes[kind]++,
       (e) => this.report("observer_failed", "a result() onProgress callback threw", e),
     );
+    this.corrections = new Corrections(options.onCorrected, (e) =>
+      this.report("observer_failed", "the poller's onCorrected callback threw", e),
+    );
     this.driver = this.localDriver();
     this.worker = this.shared && options.mode !== "client" ? this.sharedWorker(this.shared) : undefined;
     this.worker?.start();
     this.unwatch = this.shared?.watch((id) => {
-      if (this.waiters.has(id)) this.refreshQuietly(id);
+      if (this.waiters.has(id) || this.corrections.watching(id)) this.refreshQuietly(id);
     });
+    this.watching = (this.unwatch ?? Promise.resolve()).catch((e) =>
+      this.report("watch_failed", "the store's watch could not start: outcomes stored elsewhere go unheard", e),
+    );
     // Methods keep working when taken off the object (`const { run } = poller`).
     for (const m of ["submit", "run", "resume", "restore", "handleNotification", "forget", "close"] as const)
       (this as Record<string, unknown>)[m] = (this[m] as (...a: unknown[]) => unknown).bind(this);
@@ -153,6 +158,7 @@ export class PollerCore implements Poller {
     if (task && task.state.phase !== "done")
       throw payCrossError("usage", `task ${id} is not finished; only finished tasks can be forgotten`);
     this.tasks.delete(id);
+    this.corrections.forget(id);
     await this.store.delete(id);
   }
 
@@ -190,7 +196,9 @@ export class PollerCore implements Poller {
     t.mean += (took - t.mean) / t.count;
     t.max = Math.max(t.max, took);
     this.telemetry?.finished(task.state);
-    this.waiters.settle(task.state.id, toOutcome(task.state));
+    const outcome = toOutcome(task.state);
+    if (this.waiters.has(task.state.id)) this.corrections.tell(task.state.id, outcome);
+    this.waiters.settle(task.state.id, outcome);
   }
 
   private onWaitersChanged(id: string, waited: boolean): void {
@@ -243,19 +251,20 @@ export class PollerCore implements Poller {
     });
   }
 
-  /** Shared store: read the task back; if any process stored its outcome, hand it to the waiters here. */
+  /** Shared store: re-read the task; a stored outcome goes to the waiters here, a corrected `unknown` to onCorrected. */
   private async refresh(id: string): Promise<void> {
     const stored = await this.store.get(id);
     const task = this.tasks.get(id);
     if (!stored || !task) return;
     task.state = normalizeState(stored);
+    this.corrections.check(id, task.state);
     if (stored.phase === "done" && this.waiters.has(id)) this.settled(task);
   }
 
   /** A re-read nobody awaits (a notification, a worker's outcome): retried with backoff, then reported. */
   private refreshQuietly(id: string, failures = 0): void {
     this.refresh(id).catch((e) => {
-      if (this.closed || !this.waiters.has(id)) return; // nobody here to tell any more
+      if (this.closed || !(this.waiters.has(id) || this.corrections.watching(id))) return; // nobody to tell
       if (failures >= 4) {
         this.report("refresh_failed", `task ${id}: its stored state could not be read back`, e);
         return;
@@ -284,11 +293,13 @@ export class PollerCore implements Poller {
         if (task.state.phase === "done") {
           const o = toOutcome(task.state);
           core.stats.outcomes[o.kind]++;
+          core.corrections.tell(task.state.id, o);
           return Promise.resolve(o);
         }
         const waiting = core.waiters.wait(task.state.id, opts);
-        // Registered first, then read: an outcome stored in between is not missed.
-        if (core.shared) core.refreshQuietly(task.state.id);
+        // Registered and watching first, then read: an outcome stored in between is not missed (a
+        // database's LISTEN may still be connecting when the first result() of a new poller comes).
+        if (core.shared) void core.watching.then(() => core.refreshQuietly(task.state.id));
         return waiting;
       },
     };
@@ -300,7 +311,8 @@ export class PollerCore implements Poller {
    */
   private async resolveByNotification(answer: Answer & { type: "confirmed" }): Promise<string[]> {
     const resolved: string[] = [];
-    for (const s of await this.notified(answer.transaction)) {
+    const mine = this.shared ? undefined : new Map([...this.tasks].map(([id, t]) => [id, t.state]));
+    for (const s of await notifiedTasks(this.store, mine, answer.transaction)) {
       const local = this.tasks.get(s.id);
       if (!this.shared) {
         if (!local) continue; // not driven by this poller
@@ -315,26 +327,5 @@ export class PollerCore implements Poller {
       if (stored.phase === "done" && step.action.type === "done") resolved.push(s.id);
     }
     return resolved;
-  }
-
-  /**
-   * The pending tasks `tx` is about: by uid, or by tracking_id when exactly one task fits (a tracking_id
-   * shared by several waiting tasks says nothing about which one: they keep polling). Found through the
-   * store's index where it has one, else by a scan.
-   */
-  private async notified(tx: Transaction): Promise<TaskState[]> {
-    const store = this.store;
-    let states: TaskState[];
-    if (store.findByUid && store.findByTrackingId) {
-      const found = [...(await store.findByUid(tx.uid))];
-      if (typeof tx.tracking_id === "string" && tx.tracking_id)
-        found.push(...(await store.findByTrackingId(tx.tracking_id)));
-      states = [...new Map(found.map((s) => [s.id, s])).values()];
-    } else states = this.shared ? await this.shared.list() : [...this.tasks.values()].map((t) => t.state);
-    // Locally the task in memory is ahead of the store (follow-up looks are not all stored).
-    const current = states.map((s) => normalizeState(this.shared ? s : (this.tasks.get(s.id)?.state ?? s)));
-    const byUid = current.filter((s) => matchNotification(s, tx) === "uid");
-    const byTracking = current.filter((s) => matchNotification(s, tx) === "tracking_id");
-    return byTracking.length === 1 ? [...byUid, ...byTracking] : byUid;
   }
 }

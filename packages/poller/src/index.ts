@@ -1,3 +1,4 @@
+export type { Correction } from "./corrections.js";
 export {
   type Action,
   type Answer,
@@ -8,6 +9,7 @@ export {
   mergeFencedFacts,
   next,
   nextLook,
+  outcomeChanged,
   type Step,
   unknownMustWait,
 } from "./lifecycle.js";

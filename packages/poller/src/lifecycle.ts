@@ -284,3 +284,13 @@ export function unknownMustWait(
     now < factsPendingUntil
   );
 }
+
+/**
+ * Whether writing `state` over a stored outcome `before` stores a new outcome that every watcher must
+ * hear of: the first one, or a result (a late holder's fact, a notification) replacing an `unknown` that
+ * waiters may have been told already (`onCorrected`). Pure; both shared stores call it.
+ */
+export function outcomeChanged(before: StoredOutcome | undefined, state: TaskState): boolean {
+  if (!state.outcome) return false;
+  return !before || (before.kind === "unknown" && state.outcome.kind !== "unknown");
+}

@@ -71,6 +71,12 @@ describe("README examples run as written", () => {
     expect(await run("poller-worker", code!)).toMatch(/^worker mode completed 0 true$/m);
   });
 
+  it("@paycross/poller onCorrected wiring (the behaviour: read-once-takeover.ts)", async () => {
+    const [, , code] = examples("README.md");
+    expect(code).toContain("onCorrected");
+    expect(await run("poller-corrected", code!)).toBe(""); // nothing to correct: it runs and closes
+  });
+
   it("@paycross/mock-gateway quick start", async () => {
     const [code] = examples("../mock-gateway/README.md");
     expect((await run("mock", code!)).trim().split("\n")).toEqual(["processing", "completed", "unknown"]);

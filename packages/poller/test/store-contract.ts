@@ -239,6 +239,26 @@ function describeSharedFencing(shared: Shared): void {
 
 /** recordFacts and watch. */
 function describeSharedFacts(shared: Shared): void {
+  it("watch reports a result replacing a stored unknown (waiters told unknown must learn it)", async (ctx) => {
+    const store = await shared();
+    if (!store) return ctx.skip();
+    const seen: string[] = [];
+    const stop = await store.watch((id) => seen.push(id));
+    try {
+      const a = pendingState();
+      await store.put(a);
+      const [held] = (await store.claim("w1", 100, 10_000)).filter((c) => c.state.id === a.id);
+      expect(await store.update(held!.lease, done(a, unknownOutcome), null)).toBe("ok");
+      for (let i = 0; i < 100 && !seen.includes(a.id); i++) await sleep(20);
+      seen.length = 0; // the unknown was reported; now its correction
+      expect((await store.recordFacts(a.id, done(a, completedOutcome))).outcome).toEqual(completedOutcome);
+      for (let i = 0; i < 100 && !seen.includes(a.id); i++) await sleep(20);
+      expect(seen).toContain(a.id);
+    } finally {
+      stop();
+    }
+  });
+
   it("recordFacts refuses the state of another task (a usage error, nothing stored)", async (ctx) => {
     const store = await shared();
     if (!store) return ctx.skip();

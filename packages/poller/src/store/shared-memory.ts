@@ -4,7 +4,7 @@
  * nothing; meant for tests and for several pollers inside one process.
  */
 import { payCrossError } from "@paycross/client";
-import { mergeFacts, mergeFencedFacts, unknownMustWait } from "../lifecycle.js";
+import { mergeFacts, mergeFencedFacts, outcomeChanged, unknownMustWait } from "../lifecycle.js";
 import type { TaskState } from "../task.js";
 import { StateTable } from "./state-table.js";
 import type { ClaimedTask, Lease, SharedTaskStore, UpdateResult } from "./types.js";
@@ -139,7 +139,7 @@ export class SharedMemoryStore implements SharedTaskStore {
   }
 
   private write(id: string, state: TaskState, nextPollAt: number | null, row: Row | undefined): void {
-    const wasDone = row !== undefined && this.table.get(id)?.phase === "done";
+    const before = row !== undefined ? this.table.get(id)?.outcome : undefined;
     this.table.set(state);
     if (row) row.nextPollAt = nextPollAt;
     else
@@ -150,7 +150,7 @@ export class SharedMemoryStore implements SharedTaskStore {
         leaseUntil: 0,
         factsPendingUntil: null,
       });
-    if (state.phase === "done" && !wasDone) {
+    if (outcomeChanged(before, state)) {
       // Asynchronously, as a database notification would arrive.
       for (const l of [...this.listeners])
         queueMicrotask(() => {
