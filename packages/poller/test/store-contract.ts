@@ -3,6 +3,7 @@
  * file runs it against a store (MemoryStore, FileStore here; PostgresStore in @paycross/poller-postgres,
  * which imports this file by relative path). Shared-store rules run when the store says `shared: true`.
  */
+import { PayCrossError } from "@paycross/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { isSharedStore, type SharedTaskStore, type TaskState, type TaskStore } from "../src/index.js";
 import { pendingState } from "./states.js";
@@ -44,6 +45,7 @@ export function describeStoreContract(name: string, makeStore: Make): void {
         return isSharedStore(s) ? s : undefined;
       };
       describe("leases", () => describeSharedLeases(shared));
+      describe("a lease names its task", () => describeSharedLeaseIds(shared));
       describe("fencing", () => describeSharedFencing(shared));
       describe("facts without a lease", () => describeSharedFacts(shared));
     });
@@ -180,6 +182,28 @@ function describeSharedLeases(shared: Shared): void {
     const ids = (await store.claim("w1", 100, 10_000)).map((c) => c.state.id);
     expect(ids).toContain(past.id);
     expect(ids).not.toContain(later.id);
+  });
+}
+
+/** A lease names one task: a state of another is a caller's bug, refused before anything is written. */
+function describeSharedLeaseIds(shared: Shared): void {
+  it("update refuses the state of another task under a lease (a usage error, nothing stored)", async (ctx) => {
+    const store = await shared();
+    if (!store) return ctx.skip();
+    const a = pendingState();
+    const b = pendingState();
+    await store.put(a);
+    await store.put(b);
+    const claimed = await store.claim("w1", 100, 10_000);
+    const la = claimed.find((c) => c.state.id === a.id)!.lease;
+    const error = await store.update(la, done(b, failedOutcome), null).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PayCrossError);
+    expect(error).toMatchObject({ code: "usage", message: expect.stringContaining(b.id) });
+    expect((await store.get(b.id))!.phase).toBe("polling");
+    expect((await store.get(a.id))!.phase).toBe("polling");
+    // The lease is still a's, untouched by the refused write.
+    expect(await store.update(la, done(a, failedOutcome), null)).toBe("ok");
+    expect((await store.get(a.id))!.outcome).toEqual(failedOutcome);
   });
 }
 

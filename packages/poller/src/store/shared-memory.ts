@@ -92,6 +92,9 @@ export class SharedMemoryStore implements SharedTaskStore {
   }
 
   async update(lease: Lease, state: TaskState, nextPollAt: number | null): Promise<UpdateResult> {
+    // As PostgresStore: a state written under another task's lease would move that task's schedule.
+    if (state.id !== lease.id)
+      throw payCrossError("usage", `update: the state of ${state.id} under the lease of ${lease.id}`);
     const row = this.rows.get(state.id);
     if (!row) return "fenced"; // deleted meanwhile
     const stored = this.table.get(state.id)!;

@@ -65,6 +65,7 @@ export interface SharedTaskStore extends TaskStore {
    * `"deferred"`: the state's outcome is `unknown` while an earlier holder that never released the task
    * may still store the read-once result it read (`unknownMustWait`): the task stays pending, its other
    * facts kept, and is due again when that holder's grace has passed.
+   * A state of another task than `lease.id` is refused with a `usage` error before anything is written.
    */
   update(lease: Lease, state: TaskState, nextPollAt: number | null): Promise<UpdateResult>;
   /** Merges a state's gateway facts without a lease (e.g. a confirmed notification); returns the stored state. */
