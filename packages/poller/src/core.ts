@@ -95,7 +95,11 @@ export class PollerCore implements Poller {
       if (this.waiters.has(id) || this.corrections.watching(id)) this.refreshQuietly(id);
     });
     this.watching = (this.unwatch ?? Promise.resolve()).catch((e) =>
-      this.report("watch_failed", "the store's watch could not start: outcomes stored elsewhere go unheard", e),
+      this.report(
+        "watch_failed",
+        "the store's watch could not start: outcomes stored elsewhere go unheard",
+        e,
+      ),
     );
     // Methods keep working when taken off the object (`const { run } = poller`).
     for (const m of ["submit", "run", "resume", "restore", "handleNotification", "forget", "close"] as const)

@@ -14,7 +14,7 @@ export {
   unknownMustWait,
 } from "./lifecycle.js";
 export type { CheckedNotification, NotificationOptions, VerifiedBy } from "./notifications.js";
-export { DEFAULT_POLICY, type PollPolicy, pollDelay } from "./policy.js";
+export { DEFAULT_POLICY, type PollDelayOptions, type PollPolicy, pollDelay } from "./policy.js";
 export {
   createPoller,
   type NotificationResult,

@@ -148,7 +148,9 @@ function delayOf(
   retryAfterMs: number | undefined,
   random: (() => number) | undefined,
 ): number {
-  const d = pollDelay(env.policy, attempt, phase, retryAfterMs, random);
+  // While polling the task's real age decides the tail (a Retry-After or a slow read ages it more than a look).
+  const ageMs = phase === "polling" ? env.now - s.submittedAt : undefined;
+  const d = pollDelay(env.policy, attempt, phase, { retryAfterMs, random, ageMs });
   return s.notified ? Math.max(d, env.policy.notifiedPollDelayMs) : d;
 }
 
