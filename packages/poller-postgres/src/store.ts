@@ -98,18 +98,24 @@ export class PostgresStore implements SharedTaskStore {
 
   /** A pending state is due at once, unless a live lease holds the task (its holder schedules it). */
   async put(state: TaskState, dueAt?: number): Promise<void> {
+    await this.create(state, dueAt);
+  }
+
+  /** `put`, answering whether the task was new (the one-round-trip insert stored it). */
+  async create(state: TaskState, dueAt?: number): Promise<boolean> {
     checkArgState(state);
     if (dueAt !== undefined && !Number.isFinite(dueAt))
       throw new PostgresStoreError("usage", `put: dueAt must be epoch ms, got ${dueAt}`);
     // Fast path, one round trip: a new task. Only an existing row needs the read-merge-write.
     const params = [...columns(state), this.channel, dueAt ?? null];
     const { rowCount } = await this.db.query("put", sql.insertNew(this.t), params);
-    if (rowCount === 1) return;
+    if (rowCount === 1) return true;
     await this.db.transaction("put", async (c) => {
       const row = await this.lockRow(c, state.id);
       const merged = row ? mergeFacts(stateOf(row), state) : state;
       await this.write(c, merged, row, row?.leased ? "keep" : "now");
     });
+    return false;
   }
 
   async get(id: string): Promise<TaskState | undefined> {

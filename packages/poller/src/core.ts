@@ -23,6 +23,7 @@ import type {
   SubmitRequests,
   TaskHandle,
 } from "./poller.js";
+import { QuietTasks } from "./quiet.js";
 import { Scheduler } from "./scheduler.js";
 import { MemoryStore } from "./store/memory.js";
 import { isSharedStore, type SharedTaskStore, type TaskStore } from "./store/types.js";
@@ -63,6 +64,7 @@ export class PollerCore implements Poller {
   private readonly unwatch: Promise<() => void> | undefined;
   /** Settles once the store's watch is live (or failed: reported as `watch_failed`). */
   private readonly watching: Promise<unknown>;
+  private readonly quiet = new QuietTasks();
   private closed = false;
   private readonly report: ErrorReporter;
 
@@ -92,14 +94,14 @@ export class PollerCore implements Poller {
     this.worker = this.shared && options.mode !== "client" ? this.sharedWorker(this.shared) : undefined;
     this.worker?.start();
     this.unwatch = this.shared?.watch((id) => {
+      this.quiet.heard(id);
       if (this.waiters.has(id) || this.corrections.watching(id)) this.refreshQuietly(id);
     });
-    this.watching = (this.unwatch ?? Promise.resolve()).catch((e) =>
-      this.report(
-        "watch_failed",
-        "the store's watch could not start: outcomes stored elsewhere go unheard",
-        e,
-      ),
+    this.watching = (this.unwatch ?? Promise.resolve()).then(
+      () => {
+        this.quiet.live = true;
+      },
+      (e) => this.report("watch_failed", "the store's watch could not start (outcomes go unheard)", e),
     );
     // Methods keep working when taken off the object (`const { run } = poller`).
     for (const m of ["submit", "run", "resume", "restore", "handleNotification", "forget", "close"] as const)
@@ -116,7 +118,7 @@ export class PollerCore implements Poller {
     );
     // Shared store: a task expecting a notification is first due when the notification should have come.
     const s = task.state;
-    await this.persist(task, this.shared && s.notified ? firstLookAt(s, this.policy) : undefined);
+    await this.persist(task, this.shared && s.notified ? firstLookAt(s, this.policy) : undefined, true);
     return this.handle(task);
   }
 
@@ -162,6 +164,7 @@ export class PollerCore implements Poller {
     if (task && task.state.phase !== "done")
       throw payCrossError("usage", `task ${id} is not finished; only finished tasks can be forgotten`);
     this.tasks.delete(id);
+    this.quiet.heard(id);
     this.corrections.forget(id);
     await this.store.delete(id);
   }
@@ -187,8 +190,10 @@ export class PollerCore implements Poller {
     this.waiters.emit(id, event);
   }
 
-  private async persist(task: Task, dueAt?: number): Promise<void> {
-    await this.store.put(task.state, dueAt);
+  /** Stores the task's state; `created`: a new task (submit), which a shared store may create. */
+  private async persist(task: Task, dueAt?: number, created = false): Promise<void> {
+    if (created && this.shared?.create) await this.quiet.create(this.shared, task.state, dueAt);
+    else await this.store.put(task.state, dueAt);
     this.emit(task.state.id, { type: "stored", taskId: task.state.id, phase: task.state.phase });
   }
 
@@ -257,6 +262,7 @@ export class PollerCore implements Poller {
 
   /** Shared store: re-read the task; a stored outcome goes to the waiters here, a corrected `unknown` to onCorrected. */
   private async refresh(id: string): Promise<void> {
+    this.quiet.heard(id);
     const stored = await this.store.get(id);
     const task = this.tasks.get(id);
     if (!stored || !task) return;
@@ -303,7 +309,9 @@ export class PollerCore implements Poller {
         const waiting = core.waiters.wait(task.state.id, opts);
         // Registered and watching first, then read: an outcome stored in between is not missed (a
         // database's LISTEN may still be connecting when the first result() of a new poller comes).
-        if (core.shared) void core.watching.then(() => core.refreshQuietly(task.state.id));
+        // A task created here while watching needs no read: its outcome, when stored, is reported.
+        if (core.shared && !core.quiet.has(task.state.id))
+          void core.watching.then(() => core.refreshQuietly(task.state.id));
         return waiting;
       },
     };

@@ -1,7 +1,7 @@
 /**
- * A shared store's watch and `onCorrected`, in process (SharedMemoryStore). The cross-worker scenarios
- * (a late holder's result, a notification merged after `unknown`) are in read-once-takeover.ts, run on
- * SharedMemoryStore and PostgresStore.
+ * A shared store's watch, the reads a waiting process makes, and `onCorrected`, in process
+ * (SharedMemoryStore). The cross-worker scenarios (a late holder's result, a notification merged after
+ * `unknown`) are in read-once-takeover.ts, run on SharedMemoryStore and PostgresStore.
  */
 import type { PayCrossError } from "@paycross/client";
 import { afterEach, describe, expect, it } from "vitest";
@@ -64,6 +64,43 @@ describe("a shared store's outcomes reach every waiter", () => {
     await storeOutcome(inner, task.id, COMPLETED); // a worker elsewhere, before this process listens
     live();
     expect((await waiting).kind).toBe("completed");
+  });
+});
+
+describe("a waiting process reads each task once, when its outcome is reported", () => {
+  it("client mode: one store read per task (none at result(): the watch reports the outcome)", async () => {
+    const inner = new SharedMemoryStore();
+    let reads = 0;
+    const counted: SharedTaskStore = Object.create(inner);
+    counted.get = (id) => {
+      reads++;
+      return inner.get(id);
+    };
+    const { gw, client } = await gateway();
+    const poller = createPoller({ client, store: counted, policy: FAST, mode: "client" });
+    const worker = createPoller({ client, store: inner, policy: FAST, mode: "worker", claimIntervalMs: 20 });
+    cleanups.push(
+      () => gw.close(),
+      () => worker.close(),
+      () => poller.close(),
+    );
+    const tasks = await Promise.all(Array.from({ length: 5 }, () => poller.submit("payment", payment())));
+    const outcomes = await Promise.all(tasks.map((t) => t.result({ deadline: Date.now() + 20_000 })));
+    expect(outcomes.map((o) => o.kind)).toEqual(Array(5).fill("completed"));
+    expect(reads).toBe(5);
+  });
+
+  it("a submit that finds its task stored already (a replayed request) still reads and resolves it", async () => {
+    const inner = new SharedMemoryStore();
+    const replayed: SharedTaskStore = Object.create(inner);
+    // A previous process submitted the same request and its task was finished before this one's create.
+    replayed.create = async (state, dueAt) => {
+      await inner.put({ ...state, phase: "done", outcome: COMPLETED });
+      return inner.create(state, dueAt);
+    };
+    const poller = await front(replayed);
+    const task = await poller.submit("payment", payment());
+    expect((await task.result({ deadline: Date.now() + 5_000 })).kind).toBe("completed");
   });
 });
 

@@ -46,6 +46,7 @@ export function describeStoreContract(name: string, makeStore: Make): void {
       };
       describe("leases", () => describeSharedLeases(shared));
       describe("a lease names its task", () => describeSharedLeaseIds(shared));
+      describe("create", () => describeSharedCreate(shared));
       describe("fencing", () => describeSharedFencing(shared));
       describe("facts without a lease", () => describeSharedFacts(shared));
     });
@@ -182,6 +183,22 @@ function describeSharedLeases(shared: Shared): void {
     const ids = (await store.claim("w1", 100, 10_000)).map((c) => c.state.id);
     expect(ids).toContain(past.id);
     expect(ids).not.toContain(later.id);
+  });
+}
+
+/** create (optional): a put that tells whether the task was new. */
+function describeSharedCreate(shared: Shared): void {
+  it("create answers true for a new task and false for a stored one, which it merges as put does", async (ctx) => {
+    const store = await shared();
+    if (!store?.create) return ctx.skip();
+    const a = pendingState();
+    expect(await store.create(a)).toBe(true);
+    expect(await store.create(a)).toBe(false);
+    const b = pendingState();
+    await store.put(done(b, failedOutcome)); // e.g. a replayed submit whose task a previous process finished
+    expect(await store.create(b)).toBe(false);
+    expect((await store.get(b.id))!.outcome).toEqual(failedOutcome);
+    expect((await store.claim("w1", 100, 10_000)).map((c) => c.state.id)).toContain(a.id);
   });
 }
 

@@ -39,6 +39,12 @@ export class SharedMemoryStore implements SharedTaskStore {
     this.factGraceMs = options.factGraceMs ?? 60_000;
   }
 
+  async create(state: TaskState, dueAt?: number): Promise<boolean> {
+    const created = !this.rows.has(state.id);
+    await this.put(state, dueAt);
+    return created;
+  }
+
   async put(state: TaskState, dueAt?: number): Promise<void> {
     const row = this.rows.get(state.id);
     const merged = mergeFacts(this.table.get(state.id), state);
