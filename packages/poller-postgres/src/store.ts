@@ -10,6 +10,7 @@ import {
   type Lease,
   mergeFacts,
   mergeFencedFacts,
+  outcomeChanged,
   type SharedTaskStore,
   type TaskState,
   type UpdateResult,
@@ -97,18 +98,24 @@ export class PostgresStore implements SharedTaskStore {
 
   /** A pending state is due at once, unless a live lease holds the task (its holder schedules it). */
   async put(state: TaskState, dueAt?: number): Promise<void> {
+    await this.create(state, dueAt);
+  }
+
+  /** `put`, answering whether the task was new (the one-round-trip insert stored it). */
+  async create(state: TaskState, dueAt?: number): Promise<boolean> {
     checkArgState(state);
     if (dueAt !== undefined && !Number.isFinite(dueAt))
       throw new PostgresStoreError("usage", `put: dueAt must be epoch ms, got ${dueAt}`);
     // Fast path, one round trip: a new task. Only an existing row needs the read-merge-write.
     const params = [...columns(state), this.channel, dueAt ?? null];
     const { rowCount } = await this.db.query("put", sql.insertNew(this.t), params);
-    if (rowCount === 1) return;
+    if (rowCount === 1) return true;
     await this.db.transaction("put", async (c) => {
       const row = await this.lockRow(c, state.id);
       const merged = row ? mergeFacts(stateOf(row), state) : state;
       await this.write(c, merged, row, row?.leased ? "keep" : "now");
     });
+    return false;
   }
 
   async get(id: string): Promise<TaskState | undefined> {
@@ -233,7 +240,7 @@ export class PostgresStore implements SharedTaskStore {
     return rows.length === 1;
   }
 
-  /** Writes a merged state with its schedule (sql.ts `Schedule`); tells every process of a new outcome. */
+  /** Writes a merged state with its schedule (sql.ts `Schedule`); tells every process of a new or corrected outcome. */
   private async write(
     c: pg.PoolClient,
     state: TaskState,
@@ -243,7 +250,8 @@ export class PostgresStore implements SharedTaskStore {
   ): Promise<void> {
     // A pending state with no next poll time would never be polled again: due at once instead.
     await this.db.run(c, sql.upsertMerged(this.t), [...columns(state), schedule, at ?? Date.now()]);
-    if (state.outcome && row?.has_outcome !== true)
+    // A first outcome, or a result replacing an `unknown` (waiters told `unknown` must hear of it).
+    if (outcomeChanged(row?.has_outcome === true ? stateOf(row).outcome : undefined, state))
       await this.db.run(c, "SELECT pg_notify($1, $2)", [this.channel, state.id]);
   }
 

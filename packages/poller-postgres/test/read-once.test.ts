@@ -9,6 +9,9 @@ beforeAll(async () => {
   url = await freshDatabase();
 });
 
-describeReadOnceTakeover("PostgresStore", (options) =>
-  PostgresStore.open({ connectionString: url, ...options }),
+describeReadOnceTakeover(
+  "PostgresStore",
+  (options) => PostgresStore.open({ connectionString: url, ...options }),
+  // Another process: its own pool and its own LISTEN connection to the same database.
+  () => PostgresStore.open({ connectionString: url }),
 );

@@ -15,7 +15,9 @@ export type BackgroundErrorCode =
   | "store_write_failed"
   /** The state could not be read back after another process stored an outcome (retried, then given up). */
   | "refresh_failed"
-  /** An `onProgress` callback threw: the task goes on. */
+  /** A shared store's `watch` could not start: outcomes other processes store are not heard here. */
+  | "watch_failed"
+  /** An `onProgress` or `onCorrected` callback threw: the task goes on. */
   | "observer_failed";
 
 export type ErrorReporter = (code: BackgroundErrorCode, message: string, cause: unknown) => void;

@@ -5,16 +5,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import {
-  type AsyncCallOptions,
-  type PayCrossClient,
-  payCrossError,
-  type Transaction,
-} from "@paycross/client";
+import { type AsyncCallOptions, type PayCrossClient, payCrossError } from "@paycross/client";
 import { backoff, type ErrorReporter, reporter } from "./background.js";
+import { Corrections } from "./corrections.js";
 import { type Answer, firstLookAt, next } from "./lifecycle.js";
 import { LocalDriver, type Task } from "./local.js";
-import { matchNotification } from "./match.js";
+import { notifiedTasks } from "./match.js";
 import { NotificationChecker } from "./notifications.js";
 import { toOutcome } from "./outcome.js";
 import { type PollPolicy, resolvePolicy } from "./policy.js";
@@ -27,6 +23,7 @@ import type {
   SubmitRequests,
   TaskHandle,
 } from "./poller.js";
+import { QuietTasks } from "./quiet.js";
 import { Scheduler } from "./scheduler.js";
 import { MemoryStore } from "./store/memory.js";
 import { isSharedStore, type SharedTaskStore, type TaskStore } from "./store/types.js";
@@ -61,9 +58,13 @@ export class PollerCore implements Poller {
   private readonly tasks = new Map<string, Task>();
   private readonly telemetry: Telemetry | undefined;
   private readonly waiters: Waiters;
+  private readonly corrections: Corrections;
   private readonly driver: LocalDriver;
   private readonly worker: Worker | undefined;
   private readonly unwatch: Promise<() => void> | undefined;
+  /** Settles once the store's watch is live (or failed: reported as `watch_failed`). */
+  private readonly watching: Promise<unknown>;
+  private readonly quiet = new QuietTasks();
   private closed = false;
   private readonly report: ErrorReporter;
 
@@ -86,12 +87,22 @@ export class PollerCore implements Poller {
       (kind) => this.stats.outcomes[kind]++,
       (e) => this.report("observer_failed", "a result() onProgress callback threw", e),
     );
+    this.corrections = new Corrections(options.onCorrected, (e) =>
+      this.report("observer_failed", "the poller's onCorrected callback threw", e),
+    );
     this.driver = this.localDriver();
     this.worker = this.shared && options.mode !== "client" ? this.sharedWorker(this.shared) : undefined;
     this.worker?.start();
     this.unwatch = this.shared?.watch((id) => {
-      if (this.waiters.has(id)) this.refreshQuietly(id);
+      this.quiet.heard(id);
+      if (this.waiters.has(id) || this.corrections.watching(id)) this.refreshQuietly(id);
     });
+    this.watching = (this.unwatch ?? Promise.resolve()).then(
+      () => {
+        this.quiet.live = true;
+      },
+      (e) => this.report("watch_failed", "the store's watch could not start (outcomes go unheard)", e),
+    );
     // Methods keep working when taken off the object (`const { run } = poller`).
     for (const m of ["submit", "run", "resume", "restore", "handleNotification", "forget", "close"] as const)
       (this as Record<string, unknown>)[m] = (this[m] as (...a: unknown[]) => unknown).bind(this);
@@ -107,7 +118,7 @@ export class PollerCore implements Poller {
     );
     // Shared store: a task expecting a notification is first due when the notification should have come.
     const s = task.state;
-    await this.persist(task, this.shared && s.notified ? firstLookAt(s, this.policy) : undefined);
+    await this.persist(task, this.shared && s.notified ? firstLookAt(s, this.policy) : undefined, true);
     return this.handle(task);
   }
 
@@ -153,6 +164,8 @@ export class PollerCore implements Poller {
     if (task && task.state.phase !== "done")
       throw payCrossError("usage", `task ${id} is not finished; only finished tasks can be forgotten`);
     this.tasks.delete(id);
+    this.quiet.heard(id);
+    this.corrections.forget(id);
     await this.store.delete(id);
   }
 
@@ -177,8 +190,10 @@ export class PollerCore implements Poller {
     this.waiters.emit(id, event);
   }
 
-  private async persist(task: Task, dueAt?: number): Promise<void> {
-    await this.store.put(task.state, dueAt);
+  /** Stores the task's state; `created`: a new task (submit), which a shared store may create. */
+  private async persist(task: Task, dueAt?: number, created = false): Promise<void> {
+    if (created && this.shared?.create) await this.quiet.create(this.shared, task.state, dueAt);
+    else await this.store.put(task.state, dueAt);
     this.emit(task.state.id, { type: "stored", taskId: task.state.id, phase: task.state.phase });
   }
 
@@ -190,7 +205,9 @@ export class PollerCore implements Poller {
     t.mean += (took - t.mean) / t.count;
     t.max = Math.max(t.max, took);
     this.telemetry?.finished(task.state);
-    this.waiters.settle(task.state.id, toOutcome(task.state));
+    const outcome = toOutcome(task.state);
+    if (this.waiters.has(task.state.id)) this.corrections.tell(task.state.id, outcome);
+    this.waiters.settle(task.state.id, outcome);
   }
 
   private onWaitersChanged(id: string, waited: boolean): void {
@@ -243,19 +260,21 @@ export class PollerCore implements Poller {
     });
   }
 
-  /** Shared store: read the task back; if any process stored its outcome, hand it to the waiters here. */
+  /** Shared store: re-read the task; a stored outcome goes to the waiters here, a corrected `unknown` to onCorrected. */
   private async refresh(id: string): Promise<void> {
+    this.quiet.heard(id);
     const stored = await this.store.get(id);
     const task = this.tasks.get(id);
     if (!stored || !task) return;
     task.state = normalizeState(stored);
+    this.corrections.check(id, task.state);
     if (stored.phase === "done" && this.waiters.has(id)) this.settled(task);
   }
 
   /** A re-read nobody awaits (a notification, a worker's outcome): retried with backoff, then reported. */
   private refreshQuietly(id: string, failures = 0): void {
     this.refresh(id).catch((e) => {
-      if (this.closed || !this.waiters.has(id)) return; // nobody here to tell any more
+      if (this.closed || !(this.waiters.has(id) || this.corrections.watching(id))) return; // nobody to tell
       if (failures >= 4) {
         this.report("refresh_failed", `task ${id}: its stored state could not be read back`, e);
         return;
@@ -284,11 +303,15 @@ export class PollerCore implements Poller {
         if (task.state.phase === "done") {
           const o = toOutcome(task.state);
           core.stats.outcomes[o.kind]++;
+          core.corrections.tell(task.state.id, o);
           return Promise.resolve(o);
         }
         const waiting = core.waiters.wait(task.state.id, opts);
-        // Registered first, then read: an outcome stored in between is not missed.
-        if (core.shared) core.refreshQuietly(task.state.id);
+        // Registered and watching first, then read: an outcome stored in between is not missed (a
+        // database's LISTEN may still be connecting when the first result() of a new poller comes).
+        // A task created here while watching needs no read: its outcome, when stored, is reported.
+        if (core.shared && !core.quiet.has(task.state.id))
+          void core.watching.then(() => core.refreshQuietly(task.state.id));
         return waiting;
       },
     };
@@ -300,7 +323,8 @@ export class PollerCore implements Poller {
    */
   private async resolveByNotification(answer: Answer & { type: "confirmed" }): Promise<string[]> {
     const resolved: string[] = [];
-    for (const s of await this.notified(answer.transaction)) {
+    const mine = this.shared ? undefined : new Map([...this.tasks].map(([id, t]) => [id, t.state]));
+    for (const s of await notifiedTasks(this.store, mine, answer.transaction)) {
       const local = this.tasks.get(s.id);
       if (!this.shared) {
         if (!local) continue; // not driven by this poller
@@ -315,26 +339,5 @@ export class PollerCore implements Poller {
       if (stored.phase === "done" && step.action.type === "done") resolved.push(s.id);
     }
     return resolved;
-  }
-
-  /**
-   * The pending tasks `tx` is about: by uid, or by tracking_id when exactly one task fits (a tracking_id
-   * shared by several waiting tasks says nothing about which one: they keep polling). Found through the
-   * store's index where it has one, else by a scan.
-   */
-  private async notified(tx: Transaction): Promise<TaskState[]> {
-    const store = this.store;
-    let states: TaskState[];
-    if (store.findByUid && store.findByTrackingId) {
-      const found = [...(await store.findByUid(tx.uid))];
-      if (typeof tx.tracking_id === "string" && tx.tracking_id)
-        found.push(...(await store.findByTrackingId(tx.tracking_id)));
-      states = [...new Map(found.map((s) => [s.id, s])).values()];
-    } else states = this.shared ? await this.shared.list() : [...this.tasks.values()].map((t) => t.state);
-    // Locally the task in memory is ahead of the store (follow-up looks are not all stored).
-    const current = states.map((s) => normalizeState(this.shared ? s : (this.tasks.get(s.id)?.state ?? s)));
-    const byUid = current.filter((s) => matchNotification(s, tx) === "uid");
-    const byTracking = current.filter((s) => matchNotification(s, tx) === "tracking_id");
-    return byTracking.length === 1 ? [...byUid, ...byTracking] : byUid;
   }
 }

@@ -1,3 +1,4 @@
+export type { Correction } from "./corrections.js";
 export {
   type Action,
   type Answer,
@@ -8,11 +9,12 @@ export {
   mergeFencedFacts,
   next,
   nextLook,
+  outcomeChanged,
   type Step,
   unknownMustWait,
 } from "./lifecycle.js";
 export type { CheckedNotification, NotificationOptions, VerifiedBy } from "./notifications.js";
-export { DEFAULT_POLICY, type PollPolicy, pollDelay } from "./policy.js";
+export { DEFAULT_POLICY, type PollDelayOptions, type PollPolicy, pollDelay } from "./policy.js";
 export {
   createPoller,
   type NotificationResult,

@@ -148,7 +148,9 @@ function delayOf(
   retryAfterMs: number | undefined,
   random: (() => number) | undefined,
 ): number {
-  const d = pollDelay(env.policy, attempt, phase, retryAfterMs, random);
+  // While polling the task's real age decides the tail (a Retry-After or a slow read ages it more than a look).
+  const ageMs = phase === "polling" ? env.now - s.submittedAt : undefined;
+  const d = pollDelay(env.policy, attempt, phase, { retryAfterMs, random, ageMs });
   return s.notified ? Math.max(d, env.policy.notifiedPollDelayMs) : d;
 }
 
@@ -283,4 +285,14 @@ export function unknownMustWait(
     factsPendingUntil != null &&
     now < factsPendingUntil
   );
+}
+
+/**
+ * Whether writing `state` over a stored outcome `before` stores a new outcome that every watcher must
+ * hear of: the first one, or a result (a late holder's fact, a notification) replacing an `unknown` that
+ * waiters may have been told already (`onCorrected`). Pure; both shared stores call it.
+ */
+export function outcomeChanged(before: StoredOutcome | undefined, state: TaskState): boolean {
+  if (!state.outcome) return false;
+  return !before || (before.kind === "unknown" && state.outcome.kind !== "unknown");
 }

@@ -8,7 +8,8 @@
  */
 import type { Transaction } from "@paycross/client";
 import { OPERATIONS } from "@paycross/spec/catalogue";
-import { type TaskState, transactionOf } from "./task.js";
+import type { TaskStore } from "./store/types.js";
+import { normalizeState, type TaskState, transactionOf } from "./task.js";
 
 /** How far the gateway's clock may lag ours: a transaction created earlier than that predates the task. */
 export const CLOCK_SKEW_MS = 30_000;
@@ -35,4 +36,28 @@ export function matchNotification(s: TaskState, tx: Transaction): MatchedBy | un
   if (!type || tx.type !== type) return undefined;
   const created = typeof tx.created_at === "string" ? Date.parse(tx.created_at) : Number.NaN;
   return created < s.submittedAt - CLOCK_SKEW_MS ? undefined : "tracking_id";
+}
+
+/**
+ * The pending tasks `tx` is about: by uid, or by tracking_id when exactly one task fits (a tracking_id
+ * shared by several waiting tasks says nothing about which one: they keep polling). Found through the
+ * store's index where it has one, else by a scan. `local`: the states a poller drives in memory on a
+ * store that is not shared (ahead of the store: follow-up looks are not all stored); undefined when shared.
+ */
+export async function notifiedTasks(
+  store: TaskStore,
+  local: Map<string, TaskState> | undefined,
+  tx: Transaction,
+): Promise<TaskState[]> {
+  let states: TaskState[];
+  if (store.findByUid && store.findByTrackingId) {
+    const found = [...(await store.findByUid(tx.uid))];
+    if (typeof tx.tracking_id === "string" && tx.tracking_id)
+      found.push(...(await store.findByTrackingId(tx.tracking_id)));
+    states = [...new Map(found.map((s) => [s.id, s])).values()];
+  } else states = local ? [...local.values()] : await store.list();
+  const current = states.map((s) => normalizeState(local?.get(s.id) ?? s));
+  const byUid = current.filter((s) => matchNotification(s, tx) === "uid");
+  const byTracking = current.filter((s) => matchNotification(s, tx) === "tracking_id");
+  return byTracking.length === 1 ? [...byUid, ...byTracking] : byUid;
 }

@@ -23,7 +23,8 @@ export interface PollPolicy {
    */
   jitter: number;
   /**
-   * Age (time since the phase's first look was scheduled) after which a task counts as the tail: the
+   * Age after which a task counts as the tail (while polling: its real age since submission, so a long
+   * `Retry-After` counts; in the follow-up: estimated from the look count since the phase began): the
    * issue's heavy-tailed model of a gateway (3-D Secure, bank timeouts) has its p99 completion at ~60 s.
    * Set it at or above your gateway's p99 completion time: below it, the p99 lag grows.
    */
@@ -88,8 +89,11 @@ export function resolvePolicy(partial: Partial<PollPolicy> = {}): PollPolicy {
   return p;
 }
 
-/** The nominal (unjittered) gap before look `attempt` of a phase, and the age that look is at. */
-function nominal(first: number, cap: number, policy: PollPolicy, attempt: number): number {
+/**
+ * The nominal (unjittered) gap before look `attempt` of a phase. `ageMs`: the task's real age, which
+ * decides the tail; without it the age is estimated from `attempt` (each look one gap after the last).
+ */
+function nominal(first: number, cap: number, policy: PollPolicy, attempt: number, ageMs?: number): number {
   // The ramp: first × multiplier^k up to the cap (at most 40 steps).
   let age = 0;
   let k = 0;
@@ -99,7 +103,10 @@ function nominal(first: number, cap: number, policy: PollPolicy, attempt: number
     age += d;
   }
   const ramp = Math.min(cap, first * policy.multiplier ** Math.min(attempt, 40));
-  if (k === attempt || !(policy.tailGrowth > 0)) return ramp;
+  if (!(policy.tailGrowth > 0)) return ramp;
+  if (ageMs !== undefined)
+    return ageMs < policy.tailAfterMs ? ramp : Math.max(cap, policy.tailGrowth * ageMs);
+  if (k === attempt) return ramp;
   // At the cap until the tail begins: age grows by the cap per look (a 0 cap still moves time on).
   const step = Math.max(cap, policy.minDelayMs, 1);
   const capped = Math.max(0, Math.ceil((policy.tailAfterMs - age) / step));
@@ -111,20 +118,51 @@ function nominal(first: number, cap: number, policy: PollPolicy, attempt: number
   return Math.max(cap, policy.tailGrowth * tailAge * ratio ** looks);
 }
 
+export interface PollDelayOptions {
+  /** The gateway's `Retry-After` in ms: honoured up to `maxRetryAfterMs`. */
+  retryAfterMs?: number | undefined;
+  /** Random numbers in [0, 1) for the first look's jitter. Default `Math.random`. */
+  random?: (() => number) | undefined;
+  /**
+   * The task's real age in ms (the poller passes now − submit time while polling). It decides the tail:
+   * without it the age is estimated from `attempt`, which undercounts after a `Retry-After` or slow reads.
+   */
+  ageMs?: number | undefined;
+}
+
 /** The delay before attempt `attempt` (0-based) of a phase. */
 export function pollDelay(
   policy: PollPolicy,
   attempt: number,
   phase: "polling" | "follow_up",
   retryAfterMs?: number,
-  random: () => number = Math.random,
+  random?: () => number,
+): number;
+export function pollDelay(
+  policy: PollPolicy,
+  attempt: number,
+  phase: "polling" | "follow_up",
+  options?: PollDelayOptions,
+): number;
+export function pollDelay(
+  policy: PollPolicy,
+  attempt: number,
+  phase: "polling" | "follow_up",
+  retryAfterOrOptions?: number | PollDelayOptions,
+  random?: () => number,
 ): number {
+  const o: PollDelayOptions =
+    typeof retryAfterOrOptions === "object" && retryAfterOrOptions !== null
+      ? retryAfterOrOptions
+      : { retryAfterMs: retryAfterOrOptions, random };
   const [first, cap] =
     phase === "polling"
       ? [policy.initialDelayMs, policy.maxDelayMs]
       : [policy.followUpInitialDelayMs, policy.followUpMaxDelayMs];
-  let delay = nominal(first, cap, policy, Math.max(0, Math.floor(attempt)));
-  if (attempt === 0) delay *= 1 - policy.jitter * random();
+  const age = o.ageMs !== undefined && Number.isFinite(o.ageMs) ? Math.max(0, o.ageMs) : undefined;
+  let delay = nominal(first, cap, policy, Math.max(0, Math.floor(attempt)), age);
+  if (attempt === 0) delay *= 1 - policy.jitter * (o.random ?? Math.random)();
+  const retryAfterMs = o.retryAfterMs;
   if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs))
     delay = Math.max(delay, Math.min(retryAfterMs, policy.maxRetryAfterMs));
   return Math.min(Math.max(Math.round(delay), policy.minDelayMs), MAX_TIMER_MS);

@@ -6,6 +6,7 @@
  */
 import type { AsyncCallOptions, NotificationInput, PayCrossClient, PayCrossError } from "@paycross/client";
 import { PollerCore } from "./core.js";
+import type { Correction } from "./corrections.js";
 import type { CheckedNotification, NotificationOptions } from "./notifications.js";
 import type { PollPolicy } from "./policy.js";
 import type { TaskStore } from "./store/types.js";
@@ -31,9 +32,16 @@ export interface PollerOptions {
    * Failures no caller awaits: a worker's claim, a lease renewal or a state write that failed, a re-read
    * after another process stored an outcome, an `onProgress` that threw. Each is a `PayCrossError` whose
    * `code` names it (`claim_failed`, `renew_failed`, `store_write_failed`, `refresh_failed`,
-   * `observer_failed`); the poller goes on (with bounded backoff). Default: a process warning.
+   * `watch_failed`, `observer_failed`); the poller goes on (with bounded backoff). Default: a process warning.
    */
   onError?: (error: PayCrossError) => void;
+  /**
+   * A task this poller reported `unknown` has a result in the store now (shared stores only: a worker
+   * that stalled past its lease and `factGraceMs` stored the read-once result it held, or a notification
+   * was merged just after another worker's `unknown`). Called once per task in every process that told
+   * a caller `unknown` and still knows the task (until `forget`). Default: a process warning.
+   */
+  onCorrected?: (correction: Correction) => void;
   /**
    * With a shared store (`SharedTaskStore`): `"both"` (default) submits, waits and works; `"worker"`
    * only works (claims and polls due tasks, no local waiters needed); `"client"` only submits and waits

@@ -4,7 +4,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { next, type Step } from "../src/lifecycle.js";
 import { DEFAULT_POLICY, type PollPolicy, pollDelay, resolvePolicy } from "../src/policy.js";
+import { pendingState } from "./states.js";
 
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -98,5 +100,53 @@ describe("pollDelay", () => {
   it("a bad tail setting is a config error naming it", () => {
     expect(() => resolvePolicy({ tailGrowth: -1 })).toThrow(/policy\.tailGrowth/);
     expect(() => resolvePolicy({ tailAfterMs: Number.NaN })).toThrow(/policy\.tailAfterMs/);
+  });
+
+  it("the tail uses the task's real age: a task that got Retry-After: 120 early gets a tail-sized gap afterwards", () => {
+    const policy = DEFAULT_POLICY;
+    const submittedAt = 1_000_000;
+    const env = (now: number) => ({ policy, now, random: () => 0 });
+    let now = submittedAt + policy.initialDelayMs;
+    const retry = { look: "result", type: "retry", reason: "429", retryAfterMs: 120_000 } as const;
+    let step: Step = next(pendingState({ submittedAt }), retry, env(now));
+    expect(step.action).toMatchObject({ type: "poll", delayMs: policy.maxRetryAfterMs }); // clamped
+    // "Later" at every look until the task is past the tail: ~30 looks, where the look count says ~60.
+    while (now - submittedAt < policy.tailAfterMs + 2 * policy.maxDelayMs) {
+      now += (step.action as { delayMs: number }).delayMs;
+      step = next(step.state, { look: "result", type: "processing" }, env(now));
+    }
+    expect(step.state.attempt).toBeLessThan(40);
+    const age = now - submittedAt;
+    expect((step.action as { delayMs: number }).delayMs).toBe(Math.round(policy.tailGrowth * age));
+  });
+
+  it("pollDelay(options): the positional form is unchanged; a real age past tailAfterMs gives tailGrowth × age", () => {
+    fc.assert(
+      fc.property(
+        policies,
+        fc.integer({ min: 0, max: 500 }),
+        fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: undefined }),
+        fc.double({ min: 0, max: 0.999_999, noNaN: true }),
+        fc.integer({ min: 0, max: 10 * 86_400_000 }),
+        (partial, attempt, retryAfterMs, u, ageMs) => {
+          const p = resolvePolicy(partial);
+          const random = () => u;
+          for (const phase of ["polling", "follow_up"] as const)
+            expect(pollDelay(p, attempt, phase, { retryAfterMs, random })).toBe(
+              pollDelay(p, attempt, phase, retryAfterMs, random),
+            );
+          const d = pollDelay(p, attempt + 1, "polling", { ageMs, random });
+          const ramp = pollDelay({ ...p, tailGrowth: 0 }, attempt + 1, "polling", { random });
+          if (ageMs < p.tailAfterMs || p.tailGrowth === 0) expect(d).toBe(ramp);
+          else
+            expect(d).toBe(
+              Math.min(
+                Math.max(Math.round(Math.max(p.maxDelayMs, p.tailGrowth * ageMs)), p.minDelayMs),
+                MAX_TIMER_MS,
+              ),
+            );
+        },
+      ),
+    );
   });
 });

@@ -2,4 +2,9 @@
 import { SharedMemoryStore } from "../src/index.js";
 import { describeReadOnceTakeover } from "./read-once-takeover.js";
 
-describeReadOnceTakeover("SharedMemoryStore", async (options) => new SharedMemoryStore(options));
+// One SharedMemoryStore is every process's view of it.
+describeReadOnceTakeover(
+  "SharedMemoryStore",
+  async (options) => new SharedMemoryStore(options),
+  async (store) => store,
+);

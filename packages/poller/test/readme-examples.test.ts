@@ -30,6 +30,13 @@ function examples(readme: string): string[] {
   return [...text.matchAll(/```ts example\n([\s\S]*?)```/g)].map((m) => m[1]!);
 }
 
+/** The poller README's example that contains `marker` (exactly one). */
+function example(marker: string): string {
+  const found = examples("README.md").filter((c) => c.includes(marker));
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
 // Asynchronous: the gateway answering the example lives in this process's event loop.
 const execFileAsync = promisify(execFile);
 async function run(name: string, code: string): Promise<string> {
@@ -67,8 +74,18 @@ describe("README examples run as written", () => {
   });
 
   it("@paycross/poller worker mode", async () => {
-    const [, code] = examples("README.md");
-    expect(await run("poller-worker", code!)).toMatch(/^worker mode completed 0 true$/m);
+    const code = example('mode: "worker"');
+    expect(await run("poller-worker", code)).toMatch(/^worker mode completed 0 true$/m);
+  });
+
+  it("@paycross/poller onCorrected wiring (the behaviour: read-once-takeover.ts)", async () => {
+    const code = example("onCorrected");
+    expect(await run("poller-corrected", code)).toBe(""); // nothing to correct: it runs and closes
+  });
+
+  it("@paycross/poller pollDelay with the task's real age", async () => {
+    const code = example("pollDelay(");
+    expect(await run("poller-delay", code)).toBe("pollDelay 9000 1000\n");
   });
 
   it("@paycross/mock-gateway quick start", async () => {

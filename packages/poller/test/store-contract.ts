@@ -3,6 +3,7 @@
  * file runs it against a store (MemoryStore, FileStore here; PostgresStore in @paycross/poller-postgres,
  * which imports this file by relative path). Shared-store rules run when the store says `shared: true`.
  */
+import { PayCrossError } from "@paycross/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { isSharedStore, type SharedTaskStore, type TaskState, type TaskStore } from "../src/index.js";
 import { pendingState } from "./states.js";
@@ -44,6 +45,8 @@ export function describeStoreContract(name: string, makeStore: Make): void {
         return isSharedStore(s) ? s : undefined;
       };
       describe("leases", () => describeSharedLeases(shared));
+      describe("a lease names its task", () => describeSharedLeaseIds(shared));
+      describe("create", () => describeSharedCreate(shared));
       describe("fencing", () => describeSharedFencing(shared));
       describe("facts without a lease", () => describeSharedFacts(shared));
     });
@@ -183,6 +186,44 @@ function describeSharedLeases(shared: Shared): void {
   });
 }
 
+/** create (optional): a put that tells whether the task was new. */
+function describeSharedCreate(shared: Shared): void {
+  it("create answers true for a new task and false for a stored one, which it merges as put does", async (ctx) => {
+    const store = await shared();
+    if (!store?.create) return ctx.skip();
+    const a = pendingState();
+    expect(await store.create(a)).toBe(true);
+    expect(await store.create(a)).toBe(false);
+    const b = pendingState();
+    await store.put(done(b, failedOutcome)); // e.g. a replayed submit whose task a previous process finished
+    expect(await store.create(b)).toBe(false);
+    expect((await store.get(b.id))!.outcome).toEqual(failedOutcome);
+    expect((await store.claim("w1", 100, 10_000)).map((c) => c.state.id)).toContain(a.id);
+  });
+}
+
+/** A lease names one task: a state of another is a caller's bug, refused before anything is written. */
+function describeSharedLeaseIds(shared: Shared): void {
+  it("update refuses the state of another task under a lease (a usage error, nothing stored)", async (ctx) => {
+    const store = await shared();
+    if (!store) return ctx.skip();
+    const a = pendingState();
+    const b = pendingState();
+    await store.put(a);
+    await store.put(b);
+    const claimed = await store.claim("w1", 100, 10_000);
+    const la = claimed.find((c) => c.state.id === a.id)!.lease;
+    const error = await store.update(la, done(b, failedOutcome), null).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PayCrossError);
+    expect(error).toMatchObject({ code: "usage", message: expect.stringContaining(b.id) });
+    expect((await store.get(b.id))!.phase).toBe("polling");
+    expect((await store.get(a.id))!.phase).toBe("polling");
+    // The lease is still a's, untouched by the refused write.
+    expect(await store.update(la, done(a, failedOutcome), null)).toBe("ok");
+    expect((await store.get(a.id))!.outcome).toEqual(failedOutcome);
+  });
+}
+
 /** A new task `a`, claimed by w1 for 50 ms (`old`), then taken over by w2 after it expired (`now`). */
 async function takenOver(store: SharedTaskStore) {
   const a = pendingState();
@@ -239,6 +280,26 @@ function describeSharedFencing(shared: Shared): void {
 
 /** recordFacts and watch. */
 function describeSharedFacts(shared: Shared): void {
+  it("watch reports a result replacing a stored unknown (waiters told unknown must learn it)", async (ctx) => {
+    const store = await shared();
+    if (!store) return ctx.skip();
+    const seen: string[] = [];
+    const stop = await store.watch((id) => seen.push(id));
+    try {
+      const a = pendingState();
+      await store.put(a);
+      const [held] = (await store.claim("w1", 100, 10_000)).filter((c) => c.state.id === a.id);
+      expect(await store.update(held!.lease, done(a, unknownOutcome), null)).toBe("ok");
+      for (let i = 0; i < 100 && !seen.includes(a.id); i++) await sleep(20);
+      seen.length = 0; // the unknown was reported; now its correction
+      expect((await store.recordFacts(a.id, done(a, completedOutcome))).outcome).toEqual(completedOutcome);
+      for (let i = 0; i < 100 && !seen.includes(a.id); i++) await sleep(20);
+      expect(seen).toContain(a.id);
+    } finally {
+      stop();
+    }
+  });
+
   it("recordFacts refuses the state of another task (a usage error, nothing stored)", async (ctx) => {
     const store = await shared();
     if (!store) return ctx.skip();

@@ -4,7 +4,7 @@
  * nothing; meant for tests and for several pollers inside one process.
  */
 import { payCrossError } from "@paycross/client";
-import { mergeFacts, mergeFencedFacts, unknownMustWait } from "../lifecycle.js";
+import { mergeFacts, mergeFencedFacts, outcomeChanged, unknownMustWait } from "../lifecycle.js";
 import type { TaskState } from "../task.js";
 import { StateTable } from "./state-table.js";
 import type { ClaimedTask, Lease, SharedTaskStore, UpdateResult } from "./types.js";
@@ -37,6 +37,12 @@ export class SharedMemoryStore implements SharedTaskStore {
 
   constructor(options: SharedMemoryStoreOptions = {}) {
     this.factGraceMs = options.factGraceMs ?? 60_000;
+  }
+
+  async create(state: TaskState, dueAt?: number): Promise<boolean> {
+    const created = !this.rows.has(state.id);
+    await this.put(state, dueAt);
+    return created;
   }
 
   async put(state: TaskState, dueAt?: number): Promise<void> {
@@ -92,6 +98,9 @@ export class SharedMemoryStore implements SharedTaskStore {
   }
 
   async update(lease: Lease, state: TaskState, nextPollAt: number | null): Promise<UpdateResult> {
+    // As PostgresStore: a state written under another task's lease would move that task's schedule.
+    if (state.id !== lease.id)
+      throw payCrossError("usage", `update: the state of ${state.id} under the lease of ${lease.id}`);
     const row = this.rows.get(state.id);
     if (!row) return "fenced"; // deleted meanwhile
     const stored = this.table.get(state.id)!;
@@ -139,7 +148,7 @@ export class SharedMemoryStore implements SharedTaskStore {
   }
 
   private write(id: string, state: TaskState, nextPollAt: number | null, row: Row | undefined): void {
-    const wasDone = row !== undefined && this.table.get(id)?.phase === "done";
+    const before = row !== undefined ? this.table.get(id)?.outcome : undefined;
     this.table.set(state);
     if (row) row.nextPollAt = nextPollAt;
     else
@@ -150,7 +159,7 @@ export class SharedMemoryStore implements SharedTaskStore {
         leaseUntil: 0,
         factsPendingUntil: null,
       });
-    if (state.phase === "done" && !wasDone) {
+    if (outcomeChanged(before, state)) {
       // Asynchronously, as a database notification would arrive.
       for (const l of [...this.listeners])
         queueMicrotask(() => {

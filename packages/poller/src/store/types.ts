@@ -65,12 +65,22 @@ export interface SharedTaskStore extends TaskStore {
    * `"deferred"`: the state's outcome is `unknown` while an earlier holder that never released the task
    * may still store the read-once result it read (`unknownMustWait`): the task stays pending, its other
    * facts kept, and is due again when that holder's grace has passed.
+   * A state of another task than `lease.id` is refused with a `usage` error before anything is written.
    */
   update(lease: Lease, state: TaskState, nextPollAt: number | null): Promise<UpdateResult>;
   /** Merges a state's gateway facts without a lease (e.g. a confirmed notification); returns the stored state. */
   recordFacts(id: string, state: TaskState): Promise<TaskState>;
-  /** Calls `listener` whenever any process stores an outcome. Resolves to an unsubscribe function. */
+  /**
+   * Calls `listener` whenever any process stores an outcome (a first one, or a result replacing an
+   * `unknown`). Resolves to an unsubscribe function once the listener hears every later outcome.
+   */
   watch(listener: (id: string) => void): Promise<() => void>;
+  /**
+   * Optional: `put` of a task that should be new, answering whether it was (`true`: nothing was stored
+   * under its id). A poller that watched before creating a task then knows that any outcome it gets
+   * will be reported by `watch`, and spares the re-read at `result()`. `false`: merged as `put` does.
+   */
+  create?(state: TaskState, dueAt?: number): Promise<boolean>;
 }
 
 export function isSharedStore(store: TaskStore): store is SharedTaskStore {
