@@ -8,9 +8,8 @@ import { hostname } from "node:os";
 import { type AsyncCallOptions, type PayCrossClient, payCrossError } from "@paycross/client";
 import { backoff, type ErrorReporter, reporter } from "./background.js";
 import { Corrections } from "./corrections.js";
-import { type Answer, firstLookAt, next } from "./lifecycle.js";
+import { firstLookAt } from "./lifecycle.js";
 import { LocalDriver, type Task } from "./local.js";
-import { notifiedTasks } from "./match.js";
 import { NotificationChecker } from "./notifications.js";
 import { toOutcome } from "./outcome.js";
 import { type PollPolicy, resolvePolicy } from "./policy.js";
@@ -24,6 +23,7 @@ import type {
   TaskHandle,
 } from "./poller.js";
 import { QuietTasks } from "./quiet.js";
+import { type ResolveContext, resolveByNotification } from "./resolve.js";
 import { Scheduler } from "./scheduler.js";
 import { MemoryStore } from "./store/memory.js";
 import { isSharedStore, type SharedTaskStore, type TaskStore } from "./store/types.js";
@@ -153,10 +153,10 @@ export class PollerCore implements Poller {
 
   async handleNotification(input: Parameters<Poller["handleNotification"]>[0]): Promise<NotificationResult> {
     const checked = await this.notifications.check(input);
-    if (checked.duplicate) return { ...checked, resolved: [] };
+    if (checked.duplicate) return { ...checked, resolved: [], corrected: [] };
     if (checked.verifiedBy === "status_query") this.stats.requests++; // the confirming status query
     const answer = { look: "notification", type: "confirmed", transaction: checked.transaction } as const;
-    return { ...checked, resolved: await this.resolveByNotification(answer) };
+    return { ...checked, ...(await resolveByNotification(this.resolveContext(), answer)) };
   }
 
   async forget(id: string): Promise<void> {
@@ -283,6 +283,12 @@ export class PollerCore implements Poller {
     });
   }
 
+  private resolveContext(): ResolveContext {
+    const { store, shared, policy, tasks, driver, corrections } = this;
+    const persist = (task: Task) => this.persist(task);
+    return { store, shared, policy, tasks, driver, corrections, persist, refresh: (id) => this.refresh(id) };
+  }
+
   private register(state: TaskState): Task {
     const existing = this.tasks.get(state.id);
     if (existing) return existing;
@@ -315,29 +321,5 @@ export class PollerCore implements Poller {
         return waiting;
       },
     };
-  }
-
-  /**
-   * An authentic notification resolves the task it is about, in any phase (`lifecycle.confirmed`): here,
-   * or (shared store) in the store, where `recordFacts` merges it with whatever another process wrote.
-   */
-  private async resolveByNotification(answer: Answer & { type: "confirmed" }): Promise<string[]> {
-    const resolved: string[] = [];
-    const mine = this.shared ? undefined : new Map([...this.tasks].map(([id, t]) => [id, t.state]));
-    for (const s of await notifiedTasks(this.store, mine, answer.transaction)) {
-      const local = this.tasks.get(s.id);
-      if (!this.shared) {
-        if (!local) continue; // not driven by this poller
-        await this.driver.apply(local, answer);
-        if (local.state.phase === "done") resolved.push(s.id);
-        continue;
-      }
-      const step = next(s, answer, { policy: this.policy, now: Date.now() });
-      if (step.action.type === "ignore") continue;
-      const stored = await this.shared.recordFacts(s.id, step.state);
-      if (local) await this.refresh(s.id);
-      if (stored.phase === "done" && step.action.type === "done") resolved.push(s.id);
-    }
-    return resolved;
   }
 }

@@ -21,16 +21,20 @@ export function taskUid(s: TaskState): string | undefined {
   return transactionOf(s.result)?.uid;
 }
 
-/** How `tx` is this task's transaction, or undefined when it is not (or the task is finished). */
+/**
+ * How `tx` is this task's transaction, or undefined when it is not (or the task is finished). A task that
+ * ended `unknown` still matches, by the same rules as a polling one: its notification is the one fact
+ * that can still tell its fate (`lifecycle.next` upgrades it).
+ */
 export function matchNotification(s: TaskState, tx: Transaction): MatchedBy | undefined {
-  if (s.phase === "done") return undefined;
+  if (s.phase === "done" && s.outcome?.kind !== "unknown") return undefined;
   const known = transactionOf(s.result);
   if (known?.uid !== undefined) {
     // A uid names one transaction: a different type under it is not an answer about this one.
     const sameType = known.type === undefined || tx.type === known.type;
     return known.uid === tx.uid && sameType ? "uid" : undefined;
   }
-  if (s.phase !== "polling" || !s.trackingId || tx.tracking_id !== s.trackingId) return undefined;
+  if (s.phase === "follow_up" || !s.trackingId || tx.tracking_id !== s.trackingId) return undefined;
   const type = (OPERATIONS as Record<string, { transactionType: string | null }>)[s.operation]
     ?.transactionType;
   if (!type || tx.type !== type) return undefined;
