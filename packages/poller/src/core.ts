@@ -8,7 +8,7 @@ import { hostname } from "node:os";
 import { type AsyncCallOptions, type PayCrossClient, payCrossError } from "@paycross/client";
 import { backoff, type ErrorReporter, reporter } from "./background.js";
 import { Corrections } from "./corrections.js";
-import { firstLookAt } from "./lifecycle.js";
+import { firstLookAt, mergeFacts } from "./lifecycle.js";
 import { LocalDriver, type Task } from "./local.js";
 import { NotificationChecker } from "./notifications.js";
 import { toOutcome } from "./outcome.js";
@@ -139,9 +139,13 @@ export class PollerCore implements Poller {
     // The URLs must pass the client's origin check now, not at the first poll.
     this.client.async.statusUrl(state.statusUrl);
     this.client.async.resultUrl(state.responseUrl);
+    const before = this.tasks.get(state.id)?.state;
     const task = this.register(state);
+    // Already driven here: the passed state may carry a stronger fact than memory (facts never go back).
+    if (before) task.state = mergeFacts(before, state);
     await this.persist(task);
     task.state = normalizeState((await this.store.get(state.id)) ?? task.state);
+    if (before) this.strengthened(task, before);
     return this.handle(task);
   }
 
@@ -208,6 +212,17 @@ export class PollerCore implements Poller {
     const outcome = toOutcome(task.state);
     if (this.waiters.has(task.state.id)) this.corrections.tell(task.state.id, outcome);
     this.waiters.settle(task.state.id, outcome);
+  }
+
+  /** `resume` merged a state into a task driven here: an outcome it brought goes to whom it concerns. */
+  private strengthened(task: Task, before: TaskState): void {
+    if (task.state.phase !== "done") return;
+    // Done before: only a result replacing `unknown` can have come (mergeFacts).
+    if (before.phase === "done") this.corrections.check(task.state.id, task.state);
+    else {
+      this.driver.sleep(task);
+      if (this.waiters.has(task.state.id)) this.settled(task);
+    }
   }
 
   private onWaitersChanged(id: string, waited: boolean): void {
