@@ -164,8 +164,10 @@ function delayOf(
   retryAfterMs: number | undefined,
   random: (() => number) | undefined,
 ): number {
-  // While polling the task's real age decides the tail (a Retry-After or a slow read ages it more than a look).
-  const ageMs = phase === "polling" ? env.now - s.submittedAt : undefined;
+  // The phase's real age decides the tail (a Retry-After or a slow read ages it more than a look); a
+  // follow-up stored by an older version has no start time: its age is estimated from `attempt`.
+  const since = phase === "polling" ? s.submittedAt : s.followUpSince;
+  const ageMs = since === undefined ? undefined : env.now - since;
   const d = pollDelay(env.policy, attempt, phase, { retryAfterMs, random, ageMs });
   return s.notified ? Math.max(d, env.policy.notifiedPollDelayMs) : d;
 }
@@ -185,6 +187,7 @@ function completed(s: TaskState, data: AsyncResultBody, env: Env): Step {
     // `incomplete` (3-D Secure) or `pending`: keep the result, then follow the transaction itself.
     s.phase = "follow_up";
     s.attempt = 0;
+    s.followUpSince = env.now;
     const delayMs = delayOf(s, env, s.attempt++, "follow_up", undefined, env.random);
     return { state: s, action: { type: "poll", look: "follow_up", delayMs, persist: true } };
   }
@@ -279,6 +282,7 @@ export function mergeFencedFacts(stored: TaskState | undefined, incoming: TaskSt
     facts.result = incoming.result;
     facts.phase = incoming.phase;
     facts.attempt = incoming.attempt;
+    if (incoming.followUpSince !== undefined) facts.followUpSince = incoming.followUpSince;
   }
   return mergeFacts(stored, facts);
 }
