@@ -39,6 +39,9 @@ const signed = (tx: Transaction) => {
   };
 };
 
+// Nobody here looks at the gateway for a minute: only notifications act.
+const NEVER = { ...FAST, initialDelayMs: 60_000, maxDelayMs: 60_000, followUpInitialDelayMs: 60_000 };
+
 const STORES: Array<[string, () => Promise<TaskStore>]> = [
   ["MemoryStore", async () => new MemoryStore()],
   [
@@ -186,6 +189,53 @@ describe("a notification after unknown matches as strictly as for a live task", 
       expect((await task.result()).kind).toBe("unknown");
     }
     expect(await poller.handleNotification(signed(tx))).toMatchObject({ corrected: [] });
+    expect(seen).toEqual([]);
+  });
+});
+
+describe("a transaction whose uid a task knows is that task's only", () => {
+  const submittedAt = Date.now();
+  const retried = {
+    uid: "uid-2",
+    type: "payment",
+    tracking_id: "order-7",
+    created_at: new Date(submittedAt).toISOString(),
+  } as Transaction;
+  const told: TaskState["outcome"] = { kind: "unknown", reason: "expired_or_already_read", recovered: [] };
+  const others: Array<[string, Partial<TaskState>]> = [
+    ["told unknown", { phase: "done", outcome: told }],
+    ["still polling", { phase: "polling" }],
+  ];
+
+  it.each(others)("another task with the same tracking_id (%s) is not resolved by it", async (_, other) => {
+    const { gw, client } = await gateway();
+    const seen: Correction[] = [];
+    const webhook = { publicKey: PUB };
+    const poller = createPoller({ client, policy: NEVER, webhook, onCorrected: (c) => seen.push(c) });
+    cleanups.push(
+      () => gw.close(),
+      () => poller.close(),
+    );
+    const state = (id: string, extra: Partial<TaskState>): TaskState => ({
+      version: 1,
+      id,
+      operation: "payment",
+      statusUrl: `${gw.url}/async/status/${id}`,
+      responseUrl: `${gw.url}/async/result/${id}`,
+      trackingId: "order-7",
+      submittedAt,
+      phase: "polling",
+      attempt: 1,
+      ...extra,
+    });
+    const earlier = await poller.resume(state("req-1", other));
+    if (other.phase === "done") expect((await earlier.result()).kind).toBe("unknown");
+    // The retry (same tracking_id) read its result: `incomplete`, uid-2. Its notification is its own.
+    const result = { transaction: { ...retried, status: "incomplete" } } as never;
+    await poller.resume(state("req-2", { phase: "follow_up", result }));
+    const handled = await poller.handleNotification(signed({ ...retried, status: "successful" }));
+    expect(handled).toMatchObject({ resolved: ["req-2"], corrected: [] });
+    expect(earlier.state).toMatchObject(other);
     expect(seen).toEqual([]);
   });
 });
