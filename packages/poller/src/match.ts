@@ -54,9 +54,10 @@ export function matchNotification(s: TaskState, tx: Transaction): MatchedBy | un
 /**
  * The tasks `tx` is about (pending, or ended `unknown`): by uid, or by tracking_id when no task knows
  * that uid already (it is that task's transaction, not another attempt's with the same tracking_id) and
- * exactly one task fits (a tracking_id shared by several says nothing about which one: they keep polling). Found through the
- * store's index where it has one, else by a scan. `local`: the states a poller drives in memory on a
- * store that is not shared (ahead of the store: follow-up looks are not all stored); undefined when shared.
+ * exactly one task fits (a tracking_id shared by several says nothing about which one: they keep
+ * polling). Found through the store's index where it has one, else by a scan. `local`: the states a
+ * poller drives in memory on a store that is not shared (ahead of the store: follow-up looks are not all
+ * stored); undefined when shared.
  */
 export async function notifiedTasks(
   store: TaskStore,

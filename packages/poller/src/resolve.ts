@@ -42,7 +42,12 @@ export async function resolveByNotification(c: ResolveContext, answer: Confirmed
     const stored = c.shared ? await recordShared(c, c.shared, s, answer) : await applyLocal(c, s, answer);
     if (stored?.phase !== "done") continue;
     if (!wasDone) out.resolved.push(s.id);
-    else if (stored.outcome?.kind !== "unknown") out.corrected.push(s.id);
+    // Corrected by this notification (not by a result another writer stored first).
+    else if (
+      stored.outcome?.kind === "completed" &&
+      stored.outcome.transaction?.uid === answer.transaction.uid
+    )
+      out.corrected.push(s.id);
   }
   return out;
 }
