@@ -34,8 +34,9 @@ export const SPECS = { uniform: "uniform:200:5000", heavy: "lognormal:1000:60000
 async function main() {
   const { DEFAULT_POLICY, pollDelay } = await import("@paycross/poller");
   const { naiveAt } = await import("../suites/poller-policy.mjs");
-  const policy = (p) => (k, _t, random) =>
-    pollDelay({ ...DEFAULT_POLICY, ...p }, k, "polling", undefined, random);
+  // `t` is the simulated task's real age (looks and their cost included): the poller passes the same.
+  const policy = (p) => (k, t, random) =>
+    pollDelay({ ...DEFAULT_POLICY, ...p }, k, "polling", { random, ageMs: t });
   const schedules = {
     "poller defaults": policy({}),
     "defaults, tailGrowth 0 (cap forever)": policy({ tailGrowth: 0 }),

@@ -8,9 +8,8 @@ import { hostname } from "node:os";
 import { type AsyncCallOptions, type PayCrossClient, payCrossError } from "@paycross/client";
 import { backoff, type ErrorReporter, reporter } from "./background.js";
 import { Corrections } from "./corrections.js";
-import { type Answer, firstLookAt, next } from "./lifecycle.js";
+import { firstLookAt, mergeFacts } from "./lifecycle.js";
 import { LocalDriver, type Task } from "./local.js";
-import { notifiedTasks } from "./match.js";
 import { NotificationChecker } from "./notifications.js";
 import { toOutcome } from "./outcome.js";
 import { type PollPolicy, resolvePolicy } from "./policy.js";
@@ -24,6 +23,7 @@ import type {
   TaskHandle,
 } from "./poller.js";
 import { QuietTasks } from "./quiet.js";
+import { type ResolveContext, resolveByNotification } from "./resolve.js";
 import { Scheduler } from "./scheduler.js";
 import { MemoryStore } from "./store/memory.js";
 import { isSharedStore, type SharedTaskStore, type TaskStore } from "./store/types.js";
@@ -139,9 +139,13 @@ export class PollerCore implements Poller {
     // The URLs must pass the client's origin check now, not at the first poll.
     this.client.async.statusUrl(state.statusUrl);
     this.client.async.resultUrl(state.responseUrl);
+    const before = this.tasks.get(state.id)?.state;
     const task = this.register(state);
+    // Already driven here: the passed state may carry a stronger fact than memory (facts never go back).
+    if (before) task.state = mergeFacts(before, state);
     await this.persist(task);
     task.state = normalizeState((await this.store.get(state.id)) ?? task.state);
+    if (before) this.strengthened(task, before);
     return this.handle(task);
   }
 
@@ -153,10 +157,10 @@ export class PollerCore implements Poller {
 
   async handleNotification(input: Parameters<Poller["handleNotification"]>[0]): Promise<NotificationResult> {
     const checked = await this.notifications.check(input);
-    if (checked.duplicate) return { ...checked, resolved: [] };
+    if (checked.duplicate) return { ...checked, resolved: [], corrected: [] };
     if (checked.verifiedBy === "status_query") this.stats.requests++; // the confirming status query
     const answer = { look: "notification", type: "confirmed", transaction: checked.transaction } as const;
-    return { ...checked, resolved: await this.resolveByNotification(answer) };
+    return { ...checked, ...(await resolveByNotification(this.resolveContext(), answer)) };
   }
 
   async forget(id: string): Promise<void> {
@@ -208,6 +212,17 @@ export class PollerCore implements Poller {
     const outcome = toOutcome(task.state);
     if (this.waiters.has(task.state.id)) this.corrections.tell(task.state.id, outcome);
     this.waiters.settle(task.state.id, outcome);
+  }
+
+  /** `resume` merged a state into a task driven here: an outcome it brought goes to whom it concerns. */
+  private strengthened(task: Task, before: TaskState): void {
+    if (task.state.phase !== "done") return;
+    // Done before: only a result replacing `unknown` can have come (mergeFacts).
+    if (before.phase === "done") this.corrections.check(task.state.id, task.state);
+    else {
+      this.driver.sleep(task);
+      if (this.waiters.has(task.state.id)) this.settled(task);
+    }
   }
 
   private onWaitersChanged(id: string, waited: boolean): void {
@@ -283,6 +298,12 @@ export class PollerCore implements Poller {
     });
   }
 
+  private resolveContext(): ResolveContext {
+    const { store, shared, policy, tasks, driver, corrections } = this;
+    const persist = (task: Task) => this.persist(task);
+    return { store, shared, policy, tasks, driver, corrections, persist, refresh: (id) => this.refresh(id) };
+  }
+
   private register(state: TaskState): Task {
     const existing = this.tasks.get(state.id);
     if (existing) return existing;
@@ -315,29 +336,5 @@ export class PollerCore implements Poller {
         return waiting;
       },
     };
-  }
-
-  /**
-   * An authentic notification resolves the task it is about, in any phase (`lifecycle.confirmed`): here,
-   * or (shared store) in the store, where `recordFacts` merges it with whatever another process wrote.
-   */
-  private async resolveByNotification(answer: Answer & { type: "confirmed" }): Promise<string[]> {
-    const resolved: string[] = [];
-    const mine = this.shared ? undefined : new Map([...this.tasks].map(([id, t]) => [id, t.state]));
-    for (const s of await notifiedTasks(this.store, mine, answer.transaction)) {
-      const local = this.tasks.get(s.id);
-      if (!this.shared) {
-        if (!local) continue; // not driven by this poller
-        await this.driver.apply(local, answer);
-        if (local.state.phase === "done") resolved.push(s.id);
-        continue;
-      }
-      const step = next(s, answer, { policy: this.policy, now: Date.now() });
-      if (step.action.type === "ignore") continue;
-      const stored = await this.shared.recordFacts(s.id, step.state);
-      if (local) await this.refresh(s.id);
-      if (stored.phase === "done" && step.action.type === "done") resolved.push(s.id);
-    }
-    return resolved;
   }
 }

@@ -1,6 +1,7 @@
 /**
- * `unknown` told, a result stored later. On a shared store an `unknown` can be final for the waiters and
- * still be replaced by a result afterwards: a worker that stalled past its lease and the store's
+ * `unknown` told, a result stored later. An `unknown` can be final for the waiters and still be replaced by
+ * a result afterwards: an authentic notification that comes after the 404 (any store), or, on a shared
+ * store, a worker that stalled past its lease and the store's
  * `factGraceMs` stores the read-once result it read, or a notification's transaction is merged in just
  * after another worker stored `unknown`. The store keeps the result (`mergeFacts`); this remembers which
  * tasks this process told `unknown`, and hands the correction to `onCorrected` when it reads the result.

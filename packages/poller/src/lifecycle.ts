@@ -72,7 +72,10 @@ export function nextLook(state: TaskState, policy: PollPolicy): Look {
 /** The transition: a copy of `state` updated by `answer`, and what to do next. Never mutates `state`. */
 export function next(state: TaskState, answer: Answer, env: Env): Step {
   const s = JSON.parse(JSON.stringify(state)) as TaskState;
-  if (s.phase === "done") return { state: s, action: { type: "ignore" } };
+  if (s.phase === "done")
+    return answer.type === "confirmed"
+      ? corrected(s, answer.transaction)
+      : { state: s, action: { type: "ignore" } };
   const delay = (phase: "polling" | "follow_up", retryAfterMs?: number) =>
     delayOf(s, env, s.attempt++, phase, retryAfterMs, env.random);
   const poll = (persist: boolean, retry?: string, retryAfterMs?: number): Step => {
@@ -126,7 +129,7 @@ export function next(state: TaskState, answer: Answer, env: Env): Step {
 /**
  * An authentic notification about this task's transaction (checked by the caller with `matchNotification`).
  * Polling: it stands in for the result read (final: the outcome; `incomplete`: the follow-up starts).
- * Following up: only a final status ends it. Never moves a task back; a finished task is ignored above.
+ * Following up: only a final status ends it. Never moves a task back; a finished task: `corrected`.
  */
 function confirmed(s: TaskState, tx: Transaction, env: Env): Step {
   if (!matchNotification(s, tx)) return { state: s, action: { type: "ignore" } };
@@ -139,6 +142,19 @@ function confirmed(s: TaskState, tx: Transaction, env: Env): Step {
   return completed(s, { transaction: tx } as AsyncResultBody, env);
 }
 
+/**
+ * An authentic notification about a task that ended `unknown` (404: the result expired or was read
+ * elsewhere): a final status proves the operation's answer, which replaces the `unknown` (`mergeFacts`
+ * lets a result replace it; the stores report the change, `onCorrected` tells whoever was told
+ * `unknown`). A non-final status does not end anything: the task stays done, the final one will come.
+ * Any other finished task stays as it is.
+ */
+function corrected(s: TaskState, tx: Transaction): Step {
+  if (s.outcome?.kind !== "unknown" || !isFinalStatus(tx.status) || !matchNotification(s, tx))
+    return { state: s, action: { type: "ignore" } };
+  return finish(s, { kind: "completed", data: { transaction: tx } as AsyncResultBody, transaction: tx });
+}
+
 /** With a notification expected, polling is only the safety net: looks at least `notifiedPollDelayMs` apart. */
 function delayOf(
   s: TaskState,
@@ -148,8 +164,10 @@ function delayOf(
   retryAfterMs: number | undefined,
   random: (() => number) | undefined,
 ): number {
-  // While polling the task's real age decides the tail (a Retry-After or a slow read ages it more than a look).
-  const ageMs = phase === "polling" ? env.now - s.submittedAt : undefined;
+  // The phase's real age decides the tail (a Retry-After or a slow read ages it more than a look); a
+  // follow-up stored by an older version has no start time: its age is estimated from `attempt`.
+  const since = phase === "polling" ? s.submittedAt : s.followUpSince;
+  const ageMs = since === undefined ? undefined : env.now - since;
   const d = pollDelay(env.policy, attempt, phase, { retryAfterMs, random, ageMs });
   return s.notified ? Math.max(d, env.policy.notifiedPollDelayMs) : d;
 }
@@ -169,6 +187,7 @@ function completed(s: TaskState, data: AsyncResultBody, env: Env): Step {
     // `incomplete` (3-D Secure) or `pending`: keep the result, then follow the transaction itself.
     s.phase = "follow_up";
     s.attempt = 0;
+    s.followUpSince = env.now;
     const delayMs = delayOf(s, env, s.attempt++, "follow_up", undefined, env.random);
     return { state: s, action: { type: "poll", look: "follow_up", delayMs, persist: true } };
   }
@@ -263,6 +282,7 @@ export function mergeFencedFacts(stored: TaskState | undefined, incoming: TaskSt
     facts.result = incoming.result;
     facts.phase = incoming.phase;
     facts.attempt = incoming.attempt;
+    if (incoming.followUpSince !== undefined) facts.followUpSince = incoming.followUpSince;
   }
   return mergeFacts(stored, facts);
 }

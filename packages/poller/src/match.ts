@@ -21,16 +21,29 @@ export function taskUid(s: TaskState): string | undefined {
   return transactionOf(s.result)?.uid;
 }
 
-/** How `tx` is this task's transaction, or undefined when it is not (or the task is finished). */
+/**
+ * The uid a state knows: its pending result's, or its outcome's transaction. Stores index tasks by it (and
+ * by `trackingId`) so that a notification finds its task without reading every state.
+ */
+export function knownUid(s: TaskState): string | undefined {
+  const o = s.outcome;
+  return taskUid(s) ?? (o?.kind === "completed" ? o.transaction?.uid : undefined);
+}
+
+/**
+ * How `tx` is this task's transaction, or undefined when it is not (or the task is finished). A task that
+ * ended `unknown` still matches, by the same rules as a polling one: its notification is the one fact
+ * that can still tell its fate (`lifecycle.next` upgrades it).
+ */
 export function matchNotification(s: TaskState, tx: Transaction): MatchedBy | undefined {
-  if (s.phase === "done") return undefined;
+  if (s.phase === "done" && s.outcome?.kind !== "unknown") return undefined;
   const known = transactionOf(s.result);
   if (known?.uid !== undefined) {
     // A uid names one transaction: a different type under it is not an answer about this one.
     const sameType = known.type === undefined || tx.type === known.type;
     return known.uid === tx.uid && sameType ? "uid" : undefined;
   }
-  if (s.phase !== "polling" || !s.trackingId || tx.tracking_id !== s.trackingId) return undefined;
+  if (s.phase === "follow_up" || !s.trackingId || tx.tracking_id !== s.trackingId) return undefined;
   const type = (OPERATIONS as Record<string, { transactionType: string | null }>)[s.operation]
     ?.transactionType;
   if (!type || tx.type !== type) return undefined;
@@ -39,10 +52,12 @@ export function matchNotification(s: TaskState, tx: Transaction): MatchedBy | un
 }
 
 /**
- * The pending tasks `tx` is about: by uid, or by tracking_id when exactly one task fits (a tracking_id
- * shared by several waiting tasks says nothing about which one: they keep polling). Found through the
- * store's index where it has one, else by a scan. `local`: the states a poller drives in memory on a
- * store that is not shared (ahead of the store: follow-up looks are not all stored); undefined when shared.
+ * The tasks `tx` is about (pending, or ended `unknown`): by uid, or by tracking_id when no task knows
+ * that uid already (it is that task's transaction, not another attempt's with the same tracking_id) and
+ * exactly one task fits (a tracking_id shared by several says nothing about which one: they keep
+ * polling). Found through the store's index where it has one, else by a scan. `local`: the states a
+ * poller drives in memory on a store that is not shared (ahead of the store: follow-up looks are not all
+ * stored); undefined when shared.
  */
 export async function notifiedTasks(
   store: TaskStore,
@@ -58,6 +73,8 @@ export async function notifiedTasks(
   } else states = local ? [...local.values()] : await store.list();
   const current = states.map((s) => normalizeState(local?.get(s.id) ?? s));
   const byUid = current.filter((s) => matchNotification(s, tx) === "uid");
+  // A uid names one transaction: once a task knows it (pending or finished), it is that task's only.
+  if (current.some((s) => knownUid(s) === tx.uid)) return byUid;
   const byTracking = current.filter((s) => matchNotification(s, tx) === "tracking_id");
-  return byTracking.length === 1 ? [...byUid, ...byTracking] : byUid;
+  return byTracking.length === 1 ? byTracking : [];
 }

@@ -6,7 +6,8 @@
  *   is a hint: the transaction is read back from the gateway by uid (an authenticated status query) and
  *   THAT answer is what resolves tasks and what the caller gets.
  * Replays (same uid, status and body within `dedupWindowMs`) are answered without effect, and a
- * notification never moves a task backwards (only a final status ends a follow-up; a done task stays).
+ * notification never moves a task backwards (only a final status ends a follow-up; a done task stays, but
+ * for an `unknown` that a final status corrects: `lifecycle.corrected`).
  */
 import { createHash } from "node:crypto";
 import {

@@ -124,8 +124,9 @@ export interface PollDelayOptions {
   /** Random numbers in [0, 1) for the first look's jitter. Default `Math.random`. */
   random?: (() => number) | undefined;
   /**
-   * The task's real age in ms (the poller passes now − submit time while polling). It decides the tail:
-   * without it the age is estimated from `attempt`, which undercounts after a `Retry-After` or slow reads.
+   * The phase's real age in ms (the poller passes now − submit time while polling, now − the follow-up's
+   * start while following up). It decides the tail: without it the age is estimated from `attempt`,
+   * which undercounts after a `Retry-After` or slow reads.
    */
   ageMs?: number | undefined;
 }

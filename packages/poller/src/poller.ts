@@ -36,9 +36,10 @@ export interface PollerOptions {
    */
   onError?: (error: PayCrossError) => void;
   /**
-   * A task this poller reported `unknown` has a result in the store now (shared stores only: a worker
-   * that stalled past its lease and `factGraceMs` stored the read-once result it held, or a notification
-   * was merged just after another worker's `unknown`). Called once per task in every process that told
+   * A task this poller reported `unknown` has a result in the store now: an authentic notification that
+   * came after the 404 `unknown` (any store), or, on a shared store, a worker that stalled past its lease
+   * and `factGraceMs` stored the read-once result it held, or a notification was merged just after
+   * another worker's `unknown`. Called once per task in every process that told
    * a caller `unknown` and still knows the task (until `forget`). Default: a process warning.
    */
   onCorrected?: (correction: Correction) => void;
@@ -79,8 +80,13 @@ export interface PollerStats {
 }
 
 export interface NotificationResult extends CheckedNotification {
-  /** The tasks this notification finished. */
+  /** The pending tasks this notification finished. */
   resolved: string[];
+  /**
+   * The tasks that had ended `unknown` and hold the result this notification proves now (`onCorrected`
+   * is called for those a caller here was told `unknown`).
+   */
+  corrected: string[];
 }
 
 export interface Poller {

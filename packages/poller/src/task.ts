@@ -36,6 +36,12 @@ export interface TaskState {
   phase: "polling" | "follow_up" | "done";
   /** Attempts in the current phase (drives the backoff). */
   attempt: number;
+  /**
+   * When the follow-up phase began (epoch ms): its real age decides the follow-up's tail, as the time
+   * since `submittedAt` does while polling. Absent in states written by 0.1: the age is then
+   * estimated from `attempt`.
+   */
+  followUpSince?: number | undefined;
   /** `status_url` said completed (with `checkStatusFirst`). */
   statusCompleted?: boolean;
   /**
@@ -134,6 +140,8 @@ export function taskStateProblems(value: unknown): string[] {
     problems.push("phase must be polling, follow_up or done");
   if (typeof v.attempt !== "number") problems.push("attempt must be a number");
   if (typeof v.submittedAt !== "number") problems.push("submittedAt must be a number");
+  if (v.followUpSince !== undefined && typeof v.followUpSince !== "number")
+    problems.push("followUpSince must be a number when present");
   if (v.phase === "done" && (!v.outcome || typeof v.outcome !== "object"))
     problems.push("a done task must carry its outcome");
   if (v.outcome !== undefined && !["completed", "failed", "unknown"].includes(v.outcome?.kind as string))

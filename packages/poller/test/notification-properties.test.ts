@@ -59,3 +59,45 @@ describe("notifications never move a task backwards (property)", () => {
     );
   });
 });
+
+describe("after unknown, a notification corrects once and only forwards (property)", () => {
+  const unknown: TaskState = {
+    ...base,
+    phase: "done",
+    outcome: { kind: "unknown", reason: "expired_or_already_read", recovered: [] },
+  };
+  const failed: TaskState = { ...base, phase: "done", outcome: { kind: "failed", status: 422, body: {} } };
+
+  it("unknown becomes a result at most once, on a final status of the task's own kind; a result never changes", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(unknown, failed),
+        fc.array(notification, { maxLength: 30 }),
+        (start, txs) => {
+          let s = start;
+          let changes = 0;
+          for (const tx of txs) {
+            const answer: Answer = {
+              look: "notification",
+              type: "confirmed",
+              transaction: tx as Transaction,
+            };
+            const step = next(s, answer, { policy: DEFAULT_POLICY, now: base.submittedAt + 1_000 });
+            expect(step.state.phase).toBe("done");
+            if (JSON.stringify(step.state.outcome) !== JSON.stringify(s.outcome)) {
+              changes++;
+              expect(s.outcome?.kind).toBe("unknown");
+              expect(step.state.outcome).toMatchObject({ kind: "completed", transaction: { uid: tx.uid } });
+              expect(isFinalStatus(tx.status)).toBe(true);
+              expect(tx).toMatchObject({ type: "payment", tracking_id: "order-1" });
+              expect(Date.parse(tx.created_at)).toBeGreaterThanOrEqual(base.submittedAt - 30_000);
+            }
+            s = step.state;
+          }
+          expect(changes).toBeLessThanOrEqual(start === unknown ? 1 : 0);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -9,6 +9,7 @@
  * while the old holder can still bring it; and once `unknown` was final and told, a result stored later
  * still reaches every process that told it (`onCorrected`). `openAgain` gives a second process's view.
  */
+import { generateKeyPairSync, sign } from "node:crypto";
 import type { Transaction } from "@paycross/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { ask, recover } from "../src/ask.js";
@@ -146,6 +147,7 @@ export function describeReadOnceTakeover(
     const h = harness(makeStore, openAgain);
     describeTakeover(h);
     describeCorrections(h);
+    describeLateNotification(h);
   });
 }
 
@@ -262,6 +264,54 @@ function describeCorrections({ cleanups, setup, secondProcess }: Harness): void 
         outcome: { kind: "completed" },
       });
       expect(seen[0]!.outcome.kind === "completed" && seen[0]!.outcome.transaction?.uid).toBe("notified-uid");
+    }
+  });
+}
+
+/**
+ * A notification that comes after `unknown` was final and told everywhere (the 404 came first) is handled
+ * by yet another process: the store's `unknown` becomes the result it proves, every process that told
+ * `unknown` hears it once, and a second delivery changes nothing.
+ */
+function describeLateNotification({ cleanups, setup, secondProcess }: Harness): void {
+  it("a notification handled after unknown was told corrects the task in every process that told it", async () => {
+    const { client, store, task, waiter, corrections } = await setup(0, "successful");
+    const other = await secondProcess(client, store, task.state);
+    const w = await claimTask(store, "worker-W", task.id, 60_000);
+    const unknown = { ...w.state, phase: "done" as const, outcome: UNKNOWN };
+    expect(await store.update(w.lease, unknown, null)).toBe("ok");
+    await expectAgreed(store, waiter, "unknown");
+    expect((await other.waiter.done).kind).toBe("unknown");
+    const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const pub = publicKey.export({ type: "spki", format: "der" }).toString("base64");
+    const handler = createPoller({
+      client,
+      store,
+      policy: FAST,
+      mode: "client",
+      webhook: { publicKey: pub },
+    });
+    cleanups.push(() => handler.close());
+    const tx = { uid: "late-uid", status: "successful", type: "payment", tracking_id: w.state.trackingId };
+    const signed = (t: object) => {
+      const body = JSON.stringify({ transaction: { ...t, created_at: new Date().toISOString() } });
+      const signature = sign("sha256", Buffer.from(body), privateKey).toString("base64");
+      return { headers: { "content-signature": signature }, body };
+    };
+    expect(await handler.handleNotification(signed(tx))).toMatchObject({ corrected: [task.id] });
+    expect((await store.get(task.id))!.outcome).toMatchObject({ kind: "completed" });
+    for (const seen of [corrections, other.corrections])
+      await until(() => seen.length > 0, "the process that told unknown heard the correction");
+    expect(await handler.handleNotification(signed({ ...tx, message: "again" }))).toMatchObject({
+      corrected: [],
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    for (const seen of [corrections, other.corrections]) {
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatchObject({
+        told: { kind: "unknown" },
+        outcome: { transaction: { uid: "late-uid" } },
+      });
     }
   });
 }

@@ -21,3 +21,9 @@ export function pendingState(extra: Partial<TaskState> = {}): TaskState {
     ...extra,
   };
 }
+
+/** A follow-up state as 0.1 wrote it: no `followUpSince` (when the follow-up began). */
+export function olderFollowUp(extra: Partial<TaskState> = {}): TaskState {
+  const result = { transaction: { uid: "u1", status: "incomplete", type: "payment" } } as never;
+  return pendingState({ phase: "follow_up", attempt: 3, result, ...extra });
+}

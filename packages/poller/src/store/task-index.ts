@@ -2,17 +2,10 @@
  * In-memory lookup of tasks by `tracking_id` and by transaction `uid`, so that a notification finds its
  * task without reading every state (`list()`). Each store keeps it next to its states.
  */
-import { taskUid } from "../match.js";
+import { knownUid } from "../match.js";
 import type { TaskState } from "../task.js";
 
-/**
- * The uid a state knows: its pending result's, or its outcome's transaction. Stores index tasks by it (and
- * by `trackingId`) so that a notification finds its task without reading every state.
- */
-export function knownUid(s: TaskState): string | undefined {
-  const o = s.outcome;
-  return taskUid(s) ?? (o?.kind === "completed" ? o.transaction?.uid : undefined);
-}
+export { knownUid };
 
 export class TaskIndex {
   private readonly byTracking = new Map<string, Set<string>>();
