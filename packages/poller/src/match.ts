@@ -48,6 +48,9 @@ export function matchNotification(s: TaskState, tx: Transaction): MatchedBy | un
     ?.transactionType;
   if (!type || tx.type !== type) return undefined;
   const created = typeof tx.created_at === "string" ? Date.parse(tx.created_at) : Number.NaN;
+  // A task told `unknown` gets no second look: an undated transaction could be an earlier attempt's
+  // under the same tracking_id, so only a dated one may correct it (a live task can still poll).
+  if (s.phase === "done" && !Number.isFinite(created)) return undefined;
   return created < s.submittedAt - CLOCK_SKEW_MS ? undefined : "tracking_id";
 }
 

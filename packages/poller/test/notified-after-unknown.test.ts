@@ -139,12 +139,15 @@ describe("a notification after unknown matches as strictly as for a live task", 
     }
   });
 
-  it("another type, another tracking_id, an older transaction or a status not final change nothing", () => {
+  it("another type, another tracking_id, an older or undated transaction or a status not final change nothing", () => {
     const others: Transaction[] = [
       { ...tx, type: "authorization" },
       { ...tx, tracking_id: "order-2" },
       { ...tx, tracking_id: undefined } as never,
       { ...tx, created_at: new Date(now - 3_600_000).toISOString() },
+      // Undated: it could be an earlier attempt's under the same tracking_id, and this answer is final.
+      { ...tx, created_at: undefined } as never,
+      { ...tx, created_at: "yesterday" },
       { ...tx, status: "incomplete" },
       { ...tx, status: "pending" },
     ];
