@@ -2,8 +2,9 @@
  * Which waiting task a transaction notification is about. A task learns its transaction's `uid` at the
  * first result read; before that only its `tracking_id` (kept from the submission) links the two, and a
  * tracking_id is the merchant's, not unique: it must name a transaction of the type the task's operation
- * creates (a refund's notification is not its payment's), it must not predate the task (a late notification
- * of an earlier attempt with the same tracking_id is not this one's), and the caller drops a tracking_id
+ * creates (a refund's notification is not its payment's), it must carry a `created_at` that does not
+ * predate the task (a late notification of an earlier attempt with the same tracking_id is not this one's,
+ * and an undated one could be), and the caller drops a tracking_id
  * match that fits more than one waiting task (ambiguous: those tasks keep polling).
  */
 import type { Transaction } from "@paycross/client";
@@ -48,10 +49,11 @@ export function matchNotification(s: TaskState, tx: Transaction): MatchedBy | un
     ?.transactionType;
   if (!type || tx.type !== type) return undefined;
   const created = typeof tx.created_at === "string" ? Date.parse(tx.created_at) : Number.NaN;
-  // A task told `unknown` gets no second look: an undated transaction could be an earlier attempt's
-  // under the same tracking_id, so only a dated one may correct it (a live task can still poll).
-  if (s.phase === "done" && !Number.isFinite(created)) return undefined;
-  return created < s.submittedAt - CLOCK_SKEW_MS ? undefined : "tracking_id";
+  // Undated, it could be an earlier attempt's under the same tracking_id (a late `failed` would end a
+  // charged task as failed): only a dated transaction is matched by tracking_id. A pending task keeps
+  // polling; a task told `unknown` stays so.
+  if (!Number.isFinite(created) || created < s.submittedAt - CLOCK_SKEW_MS) return undefined;
+  return "tracking_id";
 }
 
 /**

@@ -164,6 +164,20 @@ describe("a late notification of an earlier attempt", () => {
     expect((await poller.handleNotification(signed(earlier))).resolved).toEqual([]);
     expect(task.state.phase).toBe("polling");
   });
+
+  it("an undated transaction (no created_at) does not resolve it by tracking_id either: it could be that earlier one", async () => {
+    const { poller, booked } = await setup();
+    const req = payment("successful");
+    const task = await poller.submit("payment", req);
+    const tx = await booked(req.tracking_id);
+    for (const created_at of [undefined, "not a date"]) {
+      const undated = { ...tx, uid: `${tx.uid}-old`, status: "failed", created_at } as Transaction;
+      expect((await poller.handleNotification(signed(undated))).resolved).toEqual([]);
+    }
+    expect(task.state.phase).toBe("polling");
+    // The same transaction, dated, is the task's: the rule refuses the date's absence, not the match.
+    expect((await poller.handleNotification(signed(tx))).resolved).toEqual([task.id]);
+  });
 });
 
 describe("a Basic-only notification stays a hint confirmed by a status query", () => {

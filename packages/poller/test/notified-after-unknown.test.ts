@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Transaction } from "@paycross/client";
 import { RESULT_RETENTION_MS } from "@paycross/mock-gateway";
+import * as fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type Correction,
@@ -22,6 +23,7 @@ import {
   type TaskStore,
 } from "../src/index.js";
 import { next } from "../src/lifecycle.js";
+import { matchNotification } from "../src/match.js";
 import { FAST, gateway, ManualClock, payment } from "./helpers.js";
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -154,6 +156,22 @@ describe("a notification after unknown matches as strictly as for a live task", 
     for (const t of others) expect(notify(unknownTask, t)).toMatchObject({ action: { type: "ignore" } });
     const untracked = { ...unknownTask, trackingId: undefined };
     expect(notify(untracked, tx).action.type).toBe("ignore");
+  });
+
+  it("by tracking_id only a dated transaction matches, live or told unknown: any created_at that is not a date refuses", () => {
+    const live: TaskState = { ...unknownTask, phase: "polling", outcome: undefined };
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.constant(undefined), fc.integer(), fc.constant(null)),
+        (createdAt) => {
+          fc.pre(!(typeof createdAt === "string" && Number.isFinite(Date.parse(createdAt))));
+          const t = { ...tx, created_at: createdAt } as unknown as Transaction;
+          expect(matchNotification(live, t)).toBeUndefined();
+          expect(matchNotification(unknownTask, t)).toBeUndefined();
+        },
+      ),
+    );
+    expect(matchNotification(live, tx)).toBe("tracking_id");
   });
 
   it("a stored result stays: a failed or completed task is never rewritten by a notification", () => {
