@@ -4,7 +4,6 @@
  * the outcome at once, Basic-only ones are confirmed by a status query; forged ones change nothing; a
  * tracking_id shared by several waiting tasks resolves none of them; a store with an index is not scanned.
  */
-import { generateKeyPairSync, sign } from "node:crypto";
 import { PayCrossWebhookError, type Transaction } from "@paycross/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
@@ -14,24 +13,13 @@ import {
   SharedMemoryStore,
   type TaskStore,
 } from "../src/index.js";
-import { FAST, gateway, payment } from "./helpers.js";
+import { gateway, payment } from "./helpers.js";
+import { NEVER_LOOKS, PUB, signed } from "./signed.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-
-// The poller would not look for a minute: only a notification can resolve the task in time.
-const NEVER_LOOKS = { ...FAST, initialDelayMs: 60_000, maxDelayMs: 60_000, followUpInitialDelayMs: 60_000 };
-const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const PUB = publicKey.export({ type: "spki", format: "der" }).toString("base64");
-const signed = (tx: Transaction) => {
-  const body = JSON.stringify({ transaction: tx });
-  return {
-    headers: { "content-signature": sign("sha256", Buffer.from(body), privateKey).toString("base64") },
-    body,
-  };
-};
 
 async function setup(opts: { store?: TaskStore; basic?: boolean; incompleteResolveMs?: number } = {}) {
   const { gw, client } = await gateway({ incompleteResolveMs: opts.incompleteResolveMs ?? 60_000 });

@@ -5,7 +5,6 @@
  * that is not shared too. Matching is as strict as for a live task, a stored result never changes, and a
  * replayed or repeated notification changes nothing more. Shared stores: read-once-takeover.ts.
  */
-import { generateKeyPairSync, sign } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,24 +24,12 @@ import {
 import { next } from "../src/lifecycle.js";
 import { matchNotification } from "../src/match.js";
 import { FAST, gateway, ManualClock, payment } from "./helpers.js";
+import { NEVER_LOOKS, PUB, signed } from "./signed.js";
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-
-const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const PUB = publicKey.export({ type: "spki", format: "der" }).toString("base64");
-const signed = (tx: Transaction) => {
-  const body = JSON.stringify({ transaction: tx });
-  return {
-    headers: { "content-signature": sign("sha256", Buffer.from(body), privateKey).toString("base64") },
-    body,
-  };
-};
-
-// Nobody here looks at the gateway for a minute: only notifications act.
-const NEVER = { ...FAST, initialDelayMs: 60_000, maxDelayMs: 60_000, followUpInitialDelayMs: 60_000 };
 
 const STORES: Array<[string, () => Promise<TaskStore>]> = [
   ["MemoryStore", async () => new MemoryStore()],
@@ -232,7 +219,7 @@ describe("a transaction whose uid a task knows is that task's only", () => {
     const { gw, client } = await gateway();
     const seen: Correction[] = [];
     const webhook = { publicKey: PUB };
-    const poller = createPoller({ client, policy: NEVER, webhook, onCorrected: (c) => seen.push(c) });
+    const poller = createPoller({ client, policy: NEVER_LOOKS, webhook, onCorrected: (c) => seen.push(c) });
     cleanups.push(
       () => gw.close(),
       () => poller.close(),

@@ -158,13 +158,7 @@ function describeSharedLeases(shared: Shared): void {
   it("update releases the lease and schedules; a task is not claimed before its time or once done", async (ctx) => {
     const store = await shared();
     if (!store) return ctx.skip();
-    const a = pendingState();
-    const b = pendingState();
-    await store.put(a);
-    await store.put(b);
-    const claimed = await store.claim("w1", 100, 10_000);
-    const la = claimed.find((c) => c.state.id === a.id)!.lease;
-    const lb = claimed.find((c) => c.state.id === b.id)!.lease;
+    const { a, b, la, lb } = await twoClaimed(store);
     expect(await store.update(la, { ...a, attempt: 1 }, Date.now() + 60_000)).toBe("ok");
     expect(await store.update(lb, done(b, failedOutcome), null)).toBe("ok");
     const ids = (await store.claim("w2", 100, 10_000)).map((c) => c.state.id);
@@ -207,12 +201,7 @@ function describeSharedLeaseIds(shared: Shared): void {
   it("update refuses the state of another task under a lease (a usage error, nothing stored)", async (ctx) => {
     const store = await shared();
     if (!store) return ctx.skip();
-    const a = pendingState();
-    const b = pendingState();
-    await store.put(a);
-    await store.put(b);
-    const claimed = await store.claim("w1", 100, 10_000);
-    const la = claimed.find((c) => c.state.id === a.id)!.lease;
+    const { a, b, la } = await twoClaimed(store);
     const error = await store.update(la, done(b, failedOutcome), null).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PayCrossError);
     expect(error).toMatchObject({ code: "usage", message: expect.stringContaining(b.id) });
@@ -225,6 +214,17 @@ function describeSharedLeaseIds(shared: Shared): void {
 }
 
 /** A new task `a`, claimed by w1 for 50 ms (`old`), then taken over by w2 after it expired (`now`). */
+/** Two new tasks, both claimed by worker w1: the states and their leases. */
+async function twoClaimed(store: SharedTaskStore) {
+  const a = pendingState();
+  const b = pendingState();
+  await store.put(a);
+  await store.put(b);
+  const claimed = await store.claim("w1", 100, 10_000);
+  const leaseOf = (s: TaskState) => claimed.find((c) => c.state.id === s.id)!.lease;
+  return { a, b, la: leaseOf(a), lb: leaseOf(b) };
+}
+
 async function takenOver(store: SharedTaskStore) {
   const a = pendingState();
   await store.put(a);
